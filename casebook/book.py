@@ -1,0 +1,132 @@
+"""What the chapters' code cells call: quotes, facts and counts, as Markdown or glue.
+
+A chapter never types a quote, a number or a date that lives in ``data/``: it asks
+this module, which reads the case through :func:`casebook.load`.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+from functools import cache
+
+from .case import Case, default_data_dir, load
+
+_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    " fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+
+
+def escape_markdown(text: str) -> str:
+    """Make ``text`` literal in Markdown: every ASCII punctuation mark is backslash-escaped.
+
+    CommonMark (and MyST) allow a backslash before any ASCII punctuation, so
+    ``<script>``, ``*``, ``|``, ``{cite}`` or ``$`` in a quote can never become markup.
+    """
+    return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def number_word(n: int) -> str:
+    """``9`` -> ``"nine"``: numbers up to twenty in words, larger ones in digits."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+class Plain(str):
+    """A string whose plain-text form is itself (no quotes), for ``{glue:text}``."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+@dataclass(frozen=True)
+class Markdown:
+    """Markdown text that Jupyter shows (and myst-nb renders) as a cell output."""
+
+    text: str
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@cache
+def _default_case(root: str) -> Case:
+    return load(root)
+
+
+def case() -> Case:
+    """The case the book is built from (``$CASEBOOK_DATA`` or ``data/``), loaded once per kernel."""
+    return _default_case(str(default_data_dir()))
+
+
+def attribution(case: Case, interviewee: str) -> str:
+    """``"Interviewee D, Municipality"``: how the book credits a quote."""
+    people = case.interviewees.set_index("id")
+    return f"Interviewee {interviewee}, {people.loc[interviewee, 'short_organization']}"
+
+
+def quote(excerpt: str, case_: Case | None = None) -> Markdown:
+    """A published interview quote as a Markdown block quote with its attribution.
+
+    The quote's text is escaped, so whatever characters it holds are shown, never run.
+    """
+    case_ = case_ or case()
+    quotes = case_.excerpts.set_index("id")
+    if excerpt not in quotes.index:
+        raise KeyError(f"{case_.root / 'excerpts.csv'}: no quote with id {excerpt!r}")
+    text = escape_markdown(str(quotes.loc[excerpt, "text"]))
+    who = escape_markdown(attribution(case_, str(quotes.loc[excerpt, "interviewee"])))
+    body = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
+    return Markdown(f"{body}\n>\n> {{.attribution}}\n> — {who}\n")
+
+
+def facts(case_: Case | None = None) -> dict[str, str]:
+    """Every value the prose may paste, by glue key, as text.
+
+    Each fact of ``facts.csv`` (``interview_mean_minutes`` -> ``"70"``), plus counts
+    (``n_interviewees`` and ``n_interviewees_word``), the interview window in words
+    (``interview_window``) and the year of each timeline event (``year_<event id>``).
+    """
+    case_ = case_ or case()
+    out: dict[str, str] = {}
+    for key in case_.facts["key"]:
+        out[key] = case_.fact_text(str(key))
+    counts = {
+        "interviewees": len(case_.interviewees),
+        "actors": len(case_.actors),
+        "activities": len(case_.institutional_work),
+        "findings": len(case_.findings),
+        "excerpts": len(case_.excerpts),
+        "relations": len(case_.relations),
+    }
+    for name, n in counts.items():
+        out[f"n_{name}"] = str(n)
+        out[f"n_{name}_word"] = number_word(n)
+    keys = set(case_.facts["key"])
+    if {"interview_first_month", "interview_last_month"} <= keys:
+        first, last = case_.fact("interview_first_month"), case_.fact("interview_last_month")
+        first_text = case_.fact_text("interview_first_month")
+        if first.year == last.year:  # type: ignore[union-attr]
+            first_text = first_text.rsplit(" ", 1)[0]
+        out["interview_window"] = f"{first_text} to {case_.fact_text('interview_last_month')}"
+    for row in case_.timeline.itertuples():
+        out[f"year_{row.id}".replace("-", "_")] = str(row.year)
+    return out
+
+
+def glue_facts(case_: Case | None = None) -> dict[str, str]:
+    """Glue every value of :func:`facts` (hidden) so Markdown cells can paste it.
+
+    In a Markdown cell of the same notebook: ``{glue:text}`n_interviewees_word```.
+    """
+    from myst_nb import glue
+
+    values = facts(case_)
+    for key, value in values.items():
+        glue(key, Plain(value), display=False)
+    return values

@@ -1,0 +1,206 @@
+"""The coded case as one read-only object: ``casebook.load(data_dir)``."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+import pandas as pd
+
+from . import schema
+from .validate import Problem, Table, check
+
+DATA_ENV = "CASEBOOK_DATA"
+"""Environment variable naming the case folder the book is built from."""
+
+
+class CaseError(Exception):
+    """The case folder has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, root: Path, problems: list[Problem]):
+        self.root = root
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"{root}: {len(problems)} problem(s) in the case data:\n{lines}")
+
+
+def _frame(table: Table) -> pd.DataFrame:
+    columns = list(table.resource.field_names)
+    frame = pd.DataFrame.from_records(table.rows, columns=columns)
+    for f in table.resource.fields:
+        if f.type in ("integer", "year"):
+            frame[f.name] = frame[f.name].astype("Int64")
+        else:
+            frame[f.name] = frame[f.name].astype("string")
+    return frame
+
+
+@dataclass(frozen=True)
+class Case:
+    """A validated case: one pandas DataFrame per CSV file of the folder.
+
+    Each table is returned as a new shallow copy (pandas copy-on-write), so changing
+    what you get never changes the case, and nothing is ever written back to disk.
+    """
+
+    root: Path
+    _frames: Mapping[str, pd.DataFrame]
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table ``name`` (a resource of ``casebook/datapackage.json``)."""
+        try:
+            return self._frames[name].copy(deep=False)
+        except KeyError:
+            raise KeyError(f"no table called {name!r}; tables: {', '.join(self._frames)}") from None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Names of all tables, in the order of the schema."""
+        return tuple(self._frames)
+
+    @property
+    def actors(self) -> pd.DataFrame:
+        """Actor groups (rows of Table 1, actor nodes of Figure 1)."""
+        return self.table("actors")
+
+    @property
+    def interviewees(self) -> pd.DataFrame:
+        """Interviewees A-I (Table 2)."""
+        return self.table("interviewees")
+
+    @property
+    def framework(self) -> pd.DataFrame:
+        """Elements of the collaborative governance framework and their nesting."""
+        return self.table("framework")
+
+    @property
+    def institutional_work(self) -> pd.DataFrame:
+        """Activities of Table 1 by actor group and type of work."""
+        return self.table("institutional_work")
+
+    @property
+    def relations(self) -> pd.DataFrame:
+        """Arrows of Figure 1."""
+        return self.table("relations")
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        """Bullets of Table 3 by framework element."""
+        return self.table("findings")
+
+    @property
+    def excerpts(self) -> pd.DataFrame:
+        """Published interview quotes, verbatim."""
+        return self.table("excerpts")
+
+    @property
+    def excerpt_uses(self) -> pd.DataFrame:
+        """Where the article prints each quote."""
+        return self.table("excerpt_uses")
+
+    @property
+    def codings(self) -> pd.DataFrame:
+        """Codes applied to quotes."""
+        return self.table("codings")
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        """Sections of the source article."""
+        return self.table("sections")
+
+    @property
+    def passages(self) -> pd.DataFrame:
+        """Paragraphs of the article's analysis that claims rest on."""
+        return self.table("passages")
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """Documents the article names as evidence."""
+        return self.table("documents")
+
+    @property
+    def evidence(self) -> pd.DataFrame:
+        """Links from claims (activities, findings, arrows) to evidence."""
+        return self.table("evidence")
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        """Dated events the article states."""
+        return self.table("timeline")
+
+    @property
+    def facts(self) -> pd.DataFrame:
+        """Study-level facts (interview window, duration, sampling, counts)."""
+        return self.table("facts")
+
+    @property
+    def interview_outline(self) -> pd.DataFrame:
+        """Topics of the interview outline (Appendix 2)."""
+        return self.table("interview_outline")
+
+    @property
+    def errata(self) -> pd.DataFrame:
+        """Corrections of the source's inconsistencies."""
+        return self.table("errata")
+
+    def fact(self, key: str) -> str | int | dt.date:
+        """The value of one study fact, read as its declared type.
+
+        ``month`` facts come back as the first day of that month.
+        """
+        facts = self._frames["facts"]
+        match = facts[facts["key"] == key]
+        if match.empty:
+            raise KeyError(f"{self.root / 'facts.csv'}: no fact called {key!r}; facts: {', '.join(facts['key'])}")
+        row = match.iloc[0]
+        value = str(row["value"])
+        if row["type"] == "integer":
+            return int(value)
+        if row["type"] == "month":
+            year, month = value.split("-")
+            return dt.date(int(year), int(month), 1)
+        return value
+
+    def fact_text(self, key: str) -> str:
+        """A fact as a reader sees it: qualifier included, months spelled out."""
+        value = self.fact(key)
+        if isinstance(value, dt.date):
+            value = f"{calendar.month_name[value.month]} {value.year}"
+        facts = self._frames["facts"]
+        qualifier = facts.loc[facts["key"] == key, "qualifier"].iloc[0]
+        if pd.isna(qualifier) or qualifier == "average":
+            return str(value)
+        return f"{qualifier} {value}"
+
+    def checksums(self) -> dict[str, str]:
+        """SHA-256 of every file of the case folder that casebook reads."""
+        names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
+        return {n: hashlib.sha256((self.root / n).read_bytes()).hexdigest() for n in names}
+
+
+def default_data_dir() -> Path:
+    """The case folder to use: ``$CASEBOOK_DATA`` if set, else ``data/`` of this project."""
+    env = os.environ.get(DATA_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def load(root: Path | str | None = None) -> Case:
+    """Read, validate and return the case in ``root`` (default: :func:`default_data_dir`).
+
+    Raises :class:`CaseError` listing every problem (file, row, column, what is wrong)
+    when the folder is not a valid case. Never writes to the folder.
+    """
+    root = Path(root) if root is not None else default_data_dir()
+    tables, problems = check(root)
+    if problems:
+        raise CaseError(root, problems)
+    frames = {name: _frame(table) for name, table in tables.items()}
+    return Case(root=root, _frames=MappingProxyType(frames))

@@ -1,0 +1,37 @@
+"""Command line: ``python -m casebook check [DATA_DIR]`` and friends."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .case import default_data_dir
+from .validate import check
+
+
+def _check(args: argparse.Namespace) -> int:
+    root = Path(args.data_dir) if args.data_dir else default_data_dir()
+    tables, problems = check(root)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{root}: {len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    rows = sum(len(t.rows) for t in tables.values())
+    print(f"{root}: {len(tables)} tables, {rows} rows, no problems")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("check", help="validate a case folder; print every problem as file:row:column: message")
+    c.add_argument("data_dir", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
+    c.set_defaults(run=_check)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

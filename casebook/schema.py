@@ -1,0 +1,120 @@
+"""The schema every case folder follows: a Frictionless data-package descriptor.
+
+The canonical descriptor ships inside the package (``casebook/datapackage.json``) so
+that any folder of CSVs, this edition's ``data/`` or a student's copy, is checked
+against the same contract the tables, Figure 1 and the book are written for.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+DESCRIPTOR_NAME = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table, as the descriptor defines it."""
+
+    name: str
+    type: str
+    description: str
+    required: bool
+    unique: bool
+    enum: tuple[str, ...] | None
+    pattern: str | None
+    minimum: int | None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """A column whose values must be ids of another table (or of the same table)."""
+
+    field: str
+    resource: str
+    reference_field: str
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One CSV file of a case: its name, file name, columns and keys."""
+
+    name: str
+    path: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...]
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.path} has no column {name!r}")
+
+
+@cache
+def descriptor() -> dict[str, Any]:
+    """The canonical descriptor as a dict (a fresh parse is cached; do not mutate)."""
+    text = resources.files("casebook").joinpath(DESCRIPTOR_NAME).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def _field(raw: dict[str, Any]) -> Field:
+    c = raw.get("constraints", {})
+    return Field(
+        name=raw["name"],
+        type=raw.get("type", "string"),
+        description=raw.get("description", ""),
+        required=bool(c.get("required", False)),
+        unique=bool(c.get("unique", False)),
+        enum=tuple(c["enum"]) if "enum" in c else None,
+        pattern=c.get("pattern"),
+        minimum=c.get("minimum"),
+    )
+
+
+def _resource(raw: dict[str, Any]) -> Resource:
+    schema = raw["schema"]
+    pk = schema.get("primaryKey", ())
+    pk = (pk,) if isinstance(pk, str) else tuple(pk)
+    fks = []
+    for fk in schema.get("foreignKeys", ()):
+        ref = fk["reference"]
+        fks.append(ForeignKey(fk["fields"], ref["resource"] or raw["name"], ref["fields"]))
+    return Resource(
+        name=raw["name"],
+        path=raw["path"],
+        title=raw.get("title", raw["name"]),
+        description=raw.get("description", ""),
+        fields=tuple(_field(f) for f in schema["fields"]),
+        primary_key=pk,
+        foreign_keys=tuple(fks),
+    )
+
+
+@cache
+def resources_() -> tuple[Resource, ...]:
+    """Every table of a case, in the order of the descriptor."""
+    return tuple(_resource(r) for r in descriptor()["resources"])
+
+
+def resource(name: str) -> Resource:
+    """The table called ``name`` (e.g. ``"actors"``)."""
+    for r in resources_():
+        if r.name == name:
+            return r
+    raise KeyError(f"no table called {name!r}; tables: {', '.join(r.name for r in resources_())}")
+
+
+WORK_TYPES: tuple[str, ...] = resource("institutional_work").field("work_type").enum or ()
+"""The three types of institutional work, in the order the book presents them."""

@@ -1,0 +1,433 @@
+"""Read a case folder and list every problem in it, each naming file, row and column.
+
+Nothing here writes to disk. Rows are numbered as a text editor numbers the lines of
+the file (the header is row 1), so ``actors.csv:3:level`` points at the cell to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .schema import Field, Resource
+
+Value = str | int | None
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a case folder, printed as ``file:row:column: message``."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        row = "-" if self.row is None else str(self.row)
+        return f"{self.file}:{row}:{self.column or '-'}: {self.message}"
+
+
+@dataclass
+class Table:
+    """The rows of one CSV file after reading: typed values and their line numbers."""
+
+    resource: Resource
+    path: Path
+    rows: list[dict[str, Value]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+
+    def column(self, name: str) -> list[Value]:
+        return [r[name] for r in self.rows]
+
+
+# Letters from other scripts that look like Latin ones: PDF extraction and some keyboard
+# layouts put them into ids and names where they break joins while looking right.
+CONFUSABLES = dict(
+    zip(
+        "АВЕКМНОРСТУХаеорсухіјѕІЈЅԁԛԝҮһΑΒΕΖΗΙΚΜΝΟΡΤΥΧονι",
+        "ABEKMHOPCTYXaeopcyxijsIJSdqwYhABEZHIKMNOPTYXovi",
+    )
+)
+INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _choices(values: Iterable[str], limit: int = 12) -> str:
+    values = list(values)
+    shown = ", ".join(values[:limit])
+    return shown + (f", … ({len(values) - limit} more)" if len(values) > limit else "")
+
+
+def _suggest(value: str, allowed: Iterable[str]) -> str:
+    close = difflib.get_close_matches(value, list(allowed), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _lookalikes(text: str) -> list[str]:
+    """Describe look-alike letters in ``text`` that sit among Latin letters."""
+    if text.isascii():
+        return []
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    foreign = [ch for ch in text if ch in CONFUSABLES]
+    if not foreign or latin < sum(1 for ch in text if ch.isalpha() and not ch.isascii()):
+        return []  # a text mostly in another script is not a homoglyph problem
+    out = []
+    for ch in dict.fromkeys(foreign):
+        script = unicodedata.name(ch, "").split(" ")[0].capitalize()
+        out.append(f"{script} letter {ch!r} (U+{ord(ch):04X}) that looks like Latin {CONFUSABLES[ch]!r}")
+    return out
+
+
+def _cell_problems(text: str, f: Field) -> Iterator[str]:
+    """Problems of one non-empty cell, before its type is read."""
+    if text != text.strip():
+        yield "has spaces or line breaks at the start or end; remove them"
+    if not text.isascii():
+        hidden = INVISIBLE.search(text)
+        if hidden:
+            yield (
+                f"contains an invisible character U+{ord(hidden.group()):04X}"
+                f" ({unicodedata.name(hidden.group(), 'control character')}); delete it"
+            )
+        for desc in _lookalikes(text):
+            yield f"contains the {desc}; retype it as a Latin letter"
+    elif f.type == "string" and INVISIBLE.search(text):
+        yield "contains a control character; delete it"
+
+
+def _typed(text: str, f: Field) -> tuple[Value, str | None]:
+    """Read a cell as its declared type; return (value, problem or None)."""
+    if f.type in ("integer", "year"):
+        if not re.fullmatch(r"-?[0-9]+", text):
+            kind = "a year (four digits)" if f.type == "year" else "a whole number"
+            return None, f"{text!r} is not {kind}"
+        value = int(text)
+        if f.type == "year" and not 1000 <= value <= 2999:
+            return None, f"{value} is not a plausible year (four digits expected)"
+        if f.minimum is not None and value < f.minimum:
+            return None, f"{value} is below the minimum {f.minimum}"
+        return value, None
+    if f.pattern and not re.fullmatch(f.pattern, text):
+        return None, f"{text!r} does not have the allowed form {f.pattern} (ASCII letters, digits and the shown punctuation only)"
+    if f.enum is not None and text not in f.enum:
+        return None, f"{text!r} is not allowed{_suggest(text, f.enum)}; allowed values: {', '.join(f.enum)}"
+    return text, None
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        end = raw.find(b"\n", exc.start)
+        text = raw[start : end if end >= 0 else len(raw)].decode("latin-1")
+        header = raw.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(",")
+        cells = next(csv.reader([text]), [])
+        col, pos = None, 0
+        for i, cell in enumerate(cells):  # which cell holds the bad byte
+            pos = text.find(cell, pos) + len(cell)
+            if pos >= exc.start - start:
+                col = header[i] if i < len(header) else None
+                break
+        msg = (
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read);"
+            " save the file with UTF-8 encoding"
+        )
+        return None, [Problem(shown, line, col, msg)]
+
+
+def read_table(path: Path, resource: Resource, shown: str | None = None) -> tuple[Table, list[Problem]]:
+    """Read one CSV file and check each cell against its column's definition."""
+    shown = shown or str(path)
+    table = Table(resource, path)
+    expected = ",".join(resource.field_names)
+    if not path.is_file():
+        return table, [Problem(shown, None, None, f"file is missing; it needs the header row: {expected}")]
+    raw = path.read_bytes()
+    if not raw.strip():
+        return table, [Problem(shown, 1, None, f"file is empty; it needs at least the header row: {expected}")]
+    text, problems = _decode(raw, shown)
+    if text is None:
+        return table, problems
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        return table, [Problem(shown, 1, None, f"cannot be read as CSV: {exc}")]
+    columns: dict[str, int] = {}
+    for i, name in enumerate(header):
+        if name in columns:
+            problems.append(Problem(shown, 1, name, "column appears twice in the header"))
+        elif name not in resource.field_names:
+            hint = _suggest(name, resource.field_names)
+            problems.append(
+                Problem(shown, 1, name or f"#{i + 1}", f"unknown column{hint}; the columns are: {expected}")
+            )
+        columns.setdefault(name, i)
+    missing = [n for n in resource.field_names if n not in columns]
+    for name in missing:
+        problems.append(Problem(shown, 1, name, f"column is missing from the header; the columns are: {expected}"))
+    if missing:
+        return table, problems  # rows cannot be read reliably without their columns
+
+    fields = resource.fields
+    width = len(header)
+    line = reader.line_num
+    try:
+        for cells in reader:
+            start, line = line + 1, reader.line_num
+            if not cells or cells == [""] * len(cells):
+                continue  # blank line
+            if len(cells) != width:
+                problems.append(
+                    Problem(shown, start, None, f"row has {_plural(len(cells), 'cell')} but the header has {width} columns")
+                )
+                continue
+            row: dict[str, Value] = {}
+            for f in fields:
+                text_ = cells[columns[f.name]]
+                if text_ == "":
+                    if f.required:
+                        problems.append(Problem(shown, start, f.name, "is empty, but a value is required"))
+                    row[f.name] = None
+                    continue
+                bad = list(_cell_problems(text_, f))
+                value, type_problem = _typed(text_, f)
+                if type_problem and not (bad and f.pattern):
+                    bad.append(type_problem)
+                problems.extend(Problem(shown, start, f.name, b) for b in bad)
+                row[f.name] = value
+            table.rows.append(row)
+            table.lines.append(start)
+    except csv.Error as exc:
+        problems.append(Problem(shown, reader.line_num, None, f"cannot be read as CSV: {exc}"))
+    problems.extend(_unique_problems(table, shown))
+    return table, problems
+
+
+def _unique_problems(table: Table, shown: str) -> Iterator[Problem]:
+    keys = [(f.name,) for f in table.resource.fields if f.unique]
+    pk = table.resource.primary_key
+    if len(pk) > 1:
+        keys.append(pk)
+    for key in keys:
+        seen: dict[tuple[Value, ...], int] = {}
+        for row, line in zip(table.rows, table.lines):
+            value = tuple(row[k] for k in key)
+            if None in value:
+                continue
+            if value in seen:
+                what = value[0] if len(value) == 1 else value
+                yield Problem(shown, line, key[-1], f"duplicate {'/'.join(key)} {what!r}; first used in row {seen[value]}")
+            else:
+                seen[value] = line
+
+
+class Case_:
+    """Tables of a folder under construction, with helpers for cross-file rules."""
+
+    def __init__(self, root: Path, tables: dict[str, Table]):
+        self.root = root
+        self.tables = tables
+
+    def shown(self, name: str) -> str:
+        return str(self.root / schema.resource(name).path)
+
+    def ids(self, name: str, key: str = "id") -> set[Value]:
+        table = self.tables.get(name)
+        return set(table.column(key)) if table else set()
+
+    def rows(self, name: str) -> Iterator[tuple[int, dict[str, Value]]]:
+        table = self.tables.get(name)
+        if table:
+            yield from zip(table.lines, table.rows)
+
+
+def _foreign_key_problems(case: Case_) -> Iterator[Problem]:
+    for res in schema.resources_():
+        if res.name not in case.tables:
+            continue
+        for fk in res.foreign_keys:
+            if fk.resource not in case.tables:
+                continue
+            known = case.ids(fk.resource, fk.reference_field)
+            target = schema.resource(fk.resource).path
+            for line, row in case.rows(res.name):
+                value = row[fk.field]
+                if value is not None and value not in known:
+                    yield Problem(
+                        case.shown(res.name), line, fk.field,
+                        f"{value!r} is not an id in {target}{_suggest(str(value), map(str, known))};"
+                        f" known ids: {_choices(sorted(map(str, known)))}",
+                    )
+
+
+def _reference(case: Case_, name: str, line: int, column: str, value: Value, pools: dict[str, str]) -> Iterator[Problem]:
+    """Check ``value`` against the ids of one of several tables (``pools``: table -> label)."""
+    known = set().union(*(case.ids(t) for t in pools))
+    if value is not None and value not in known and all(t in case.tables for t in pools):
+        files = " or ".join(schema.resource(t).path for t in pools)
+        yield Problem(
+            case.shown(name), line, column,
+            f"{value!r} is not an id in {files}{_suggest(str(value), map(str, known))};"
+            f" known ids: {_choices(sorted(map(str, known)))}",
+        )
+
+
+def _cycle_problems(case: Case_, name: str, column: str) -> Iterator[Problem]:
+    parent = {row["id"]: row[column] for _, row in case.rows(name)}
+    for line, row in case.rows(name):
+        seen, node = {row["id"]}, row[column]
+        while node is not None and node in parent:
+            if node in seen:
+                yield Problem(case.shown(name), line, column, f"{row['id']!r} ends up inside itself; the {column} chain loops")
+                break
+            seen.add(node)
+            node = parent[node]
+
+
+CLAIM_TABLES = {"activity": "institutional_work", "finding": "findings", "relation": "relations"}
+EVIDENCE_TABLES = {"excerpt": "excerpts", "document": "documents", "passage": "passages"}
+CODE_SCHEMES = {"framework": "framework", "actor": "actors"}
+
+
+def _rule_problems(case: Case_) -> Iterator[Problem]:
+    """Rules that span files and that a Table Schema cannot state."""
+    # An arrow of Figure 1 points at an actor group or at an element of the framework.
+    for line, row in case.rows("relations"):
+        yield from _reference(case, "relations", line, "target", row["target"], {"actors": "", "framework": ""})
+        if row["target"] == row["source"]:
+            yield Problem(case.shown("relations"), line, "target", "an arrow cannot point back at its own source")
+
+    # An activity drawn on an arrow must have the arrow's actor and type of work.
+    relations = {row["id"]: row for _, row in case.rows("relations")}
+    for line, row in case.rows("institutional_work"):
+        rel = relations.get(row["relation"])
+        if rel is None:
+            continue
+        for column, rel_column in (("actor", "source"), ("work_type", "work_type")):
+            if row[column] != rel[rel_column]:
+                yield Problem(
+                    case.shown("institutional_work"), line, column,
+                    f"{row[column]!r} differs from the {rel_column} {rel[rel_column]!r} of relation {rel['id']!r}",
+                )
+
+    # Codes come from the code book named in the scheme column.
+    work_types = set(schema.WORK_TYPES)
+    for line, row in case.rows("codings"):
+        scheme_ = row["scheme"]
+        if scheme_ == "work_type":
+            if row["code"] is not None and row["code"] not in work_types:
+                yield Problem(
+                    case.shown("codings"), line, "code",
+                    f"{row['code']!r} is not a type of institutional work{_suggest(str(row['code']), work_types)};"
+                    f" allowed: {', '.join(schema.WORK_TYPES)}",
+                )
+        elif scheme_ in CODE_SCHEMES:
+            yield from _reference(case, "codings", line, "code", row["code"], {CODE_SCHEMES[scheme_]: ""})
+
+    # Evidence links point at existing claims and existing evidence.
+    seen: dict[tuple[Value, ...], int] = {}
+    for line, row in case.rows("evidence"):
+        claim_table = CLAIM_TABLES.get(str(row["claim_type"]))
+        if claim_table:
+            yield from _reference(case, "evidence", line, "claim_id", row["claim_id"], {claim_table: ""})
+        kind = row["evidence_type"]
+        if kind == "synthesis":
+            if row["evidence_id"] is not None:
+                yield Problem(case.shown("evidence"), line, "evidence_id", "must be empty for a synthesis")
+            if row["note"] is None:
+                yield Problem(case.shown("evidence"), line, "note", "is empty, but a synthesis needs a note saying what it rests on")
+        elif kind in EVIDENCE_TABLES:
+            if row["evidence_id"] is None:
+                yield Problem(case.shown("evidence"), line, "evidence_id", f"is empty, but {kind} evidence needs an id")
+            else:
+                yield from _reference(case, "evidence", line, "evidence_id", row["evidence_id"], {EVIDENCE_TABLES[kind]: ""})
+        key = (row["claim_type"], row["claim_id"], kind, row["evidence_id"])
+        if key in seen:
+            yield Problem(case.shown("evidence"), line, "evidence_id", f"duplicate evidence link; first given in row {seen[key]}")
+        seen.setdefault(key, line)
+
+    # Every claim the book shows rests on at least one piece of evidence.
+    if "evidence" in case.tables:
+        linked = {(row["claim_type"], row["claim_id"]) for _, row in case.rows("evidence")}
+        for claim_type, table in CLAIM_TABLES.items():
+            for line, row in case.rows(table):
+                if (claim_type, row["id"]) not in linked:
+                    yield Problem(
+                        case.shown(table), line, "id",
+                        f"{claim_type} {row['id']!r} has no evidence; add a row to evidence.csv"
+                        " (use evidence_type 'synthesis' with a note if it is the authors' own synthesis)",
+                    )
+
+    # A fact's value must read as its declared type.
+    for line, row in case.rows("facts"):
+        value, kind = str(row["value"]), row["type"]
+        if kind == "integer" and not re.fullmatch(r"-?[0-9]+", value):
+            yield Problem(case.shown("facts"), line, "value", f"{value!r} is not a whole number, as the type column says")
+        if kind == "month" and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
+            yield Problem(case.shown("facts"), line, "value", f"{value!r} is not a month written YYYY-MM, as the type column says")
+
+    yield from _cycle_problems(case, "framework", "parent")
+    yield from _cycle_problems(case, "sections", "parent")
+
+
+def _descriptor_problems(root: Path) -> Iterator[Problem]:
+    """The folder's own datapackage.json must describe the tables casebook expects."""
+    path = root / schema.DESCRIPTOR_NAME
+    shown = str(path)
+    if not path.is_file():
+        yield Problem(shown, None, None, "file is missing; copy data/datapackage.json (or run `python -m casebook init`)")
+        return
+    try:
+        own = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        yield Problem(shown, line, None, f"is not valid UTF-8 JSON: {exc}")
+        return
+    expected = {r["name"]: r for r in schema.descriptor()["resources"]}
+    found = {r.get("name"): r for r in own.get("resources", []) if isinstance(r, dict)}
+    for name, res in expected.items():
+        if name not in found:
+            yield Problem(shown, None, "resources", f"does not describe the table {name!r}")
+        elif found[name].get("schema") != res["schema"] or found[name].get("path") != res["path"]:
+            yield Problem(
+                shown, None, "resources",
+                f"describes {name!r} differently from casebook's schema (casebook/datapackage.json); copy that entry",
+            )
+    for name in found.keys() - expected.keys():
+        yield Problem(shown, None, "resources", f"describes an unknown table {name!r}")
+
+
+def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
+    """Read every table of the case in ``root`` and return them with all problems found."""
+    root = Path(root)
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return {}, [Problem(str(root), None, None, "is not a folder")]
+    problems.extend(_descriptor_problems(root))
+    tables: dict[str, Table] = {}
+    for res in schema.resources_():
+        table, found = read_table(root / res.path, res, str(root / res.path))
+        problems.extend(found)
+        if table.rows or not found:
+            tables[res.name] = table
+    case = Case_(root, tables)
+    problems.extend(_foreign_key_problems(case))
+    problems.extend(_rule_problems(case))
+    return tables, problems
+
