@@ -23,12 +23,21 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dictionary(args: argparse.Namespace) -> int:
+    from .dictionary import markdown
+
+    sys.stdout.write(markdown())
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="validate a case folder; print every problem as file:row:column: message")
     c.add_argument("data_dir", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
     c.set_defaults(run=_check)
+    d = sub.add_parser("dictionary", help="print the data dictionary (data/README.md) made from the schema")
+    d.set_defaults(run=_dictionary)
     return p
 
 

@@ -76,14 +76,15 @@ def _suggest(value: str, allowed: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _lookalikes(text: str) -> list[str]:
-    """Describe look-alike letters in ``text`` that sit among Latin letters."""
+def _lookalikes(text: str, identifier: bool) -> list[str]:
+    """Describe look-alike letters in ``text``: in an identifier any of them; in free text
+    those that sit among mostly Latin letters (a quote in Russian is not a homoglyph)."""
     if text.isascii():
         return []
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     foreign = [ch for ch in text if ch in CONFUSABLES]
-    if not foreign or latin < sum(1 for ch in text if ch.isalpha() and not ch.isascii()):
-        return []  # a text mostly in another script is not a homoglyph problem
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if not foreign or (not identifier and latin < sum(1 for ch in text if ch.isalpha() and not ch.isascii())):
+        return []
     out = []
     for ch in dict.fromkeys(foreign):
         script = unicodedata.name(ch, "").split(" ")[0].capitalize()
@@ -102,7 +103,7 @@ def _cell_problems(text: str, f: Field) -> Iterator[str]:
                 f"contains an invisible character U+{ord(hidden.group()):04X}"
                 f" ({unicodedata.name(hidden.group(), 'control character')}); delete it"
             )
-        for desc in _lookalikes(text):
+        for desc in _lookalikes(text, identifier=f.pattern is not None):
             yield f"contains the {desc}; retype it as a Latin letter"
     elif f.type == "string" and INVISIBLE.search(text):
         yield "contains a control character; delete it"
@@ -237,8 +238,8 @@ def _unique_problems(table: Table, shown: str) -> Iterator[Problem]:
                 seen[value] = line
 
 
-class Case_:
-    """Tables of a folder under construction, with helpers for cross-file rules."""
+class _Folder:
+    """The tables read from one folder, with helpers for the rules that span files."""
 
     def __init__(self, root: Path, tables: dict[str, Table]):
         self.root = root
@@ -257,7 +258,7 @@ class Case_:
             yield from zip(table.lines, table.rows)
 
 
-def _foreign_key_problems(case: Case_) -> Iterator[Problem]:
+def _foreign_key_problems(case: _Folder) -> Iterator[Problem]:
     for res in schema.resources_():
         if res.name not in case.tables:
             continue
@@ -276,7 +277,7 @@ def _foreign_key_problems(case: Case_) -> Iterator[Problem]:
                     )
 
 
-def _reference(case: Case_, name: str, line: int, column: str, value: Value, pools: dict[str, str]) -> Iterator[Problem]:
+def _reference(case: _Folder, name: str, line: int, column: str, value: Value, pools: dict[str, str]) -> Iterator[Problem]:
     """Check ``value`` against the ids of one of several tables (``pools``: table -> label)."""
     known = set().union(*(case.ids(t) for t in pools))
     if value is not None and value not in known and all(t in case.tables for t in pools):
@@ -288,7 +289,7 @@ def _reference(case: Case_, name: str, line: int, column: str, value: Value, poo
         )
 
 
-def _cycle_problems(case: Case_, name: str, column: str) -> Iterator[Problem]:
+def _cycle_problems(case: _Folder, name: str, column: str) -> Iterator[Problem]:
     parent = {row["id"]: row[column] for _, row in case.rows(name)}
     for line, row in case.rows(name):
         seen, node = {row["id"]}, row[column]
@@ -305,7 +306,7 @@ EVIDENCE_TABLES = {"excerpt": "excerpts", "document": "documents", "passage": "p
 CODE_SCHEMES = {"framework": "framework", "actor": "actors"}
 
 
-def _rule_problems(case: Case_) -> Iterator[Problem]:
+def _rule_problems(case: _Folder) -> Iterator[Problem]:
     """Rules that span files and that a Table Schema cannot state."""
     # An arrow of Figure 1 points at an actor group or at an element of the framework.
     for line, row in case.rows("relations"):
@@ -426,7 +427,7 @@ def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
         problems.extend(found)
         if table.rows or not found:
             tables[res.name] = table
-    case = Case_(root, tables)
+    case = _Folder(root, tables)
     problems.extend(_foreign_key_problems(case))
     problems.extend(_rule_problems(case))
     return tables, problems

@@ -1,0 +1,94 @@
+"""The data dictionary (``data/README.md``), written from the schema so the two never drift."""
+
+from __future__ import annotations
+
+from . import schema
+
+INTRO = """\
+# Data dictionary: the coded Turin case
+
+These files are the only place where the facts of this edition live. Tables 1–3,
+Figure 1, every count, year and quote in the book are computed from them by the
+`casebook` package; change a row here and the rebuilt book changes with it.
+Nothing in the build ever writes to this folder.
+
+The files were transcribed from the article *Smart city governance: exploring the
+institutional work of multiple actors towards collaboration* (International Journal
+of Public Sector Management, <https://doi.org/10.1108/IJPSM-05-2018-0126>). Quotes,
+table entries and the interview outline keep the article's wording; descriptions,
+summaries and timeline events are written in this edition's words. Where the article
+gives only an average or an approximate number, only that is stored.
+
+## Rules every file follows
+
+- UTF-8 CSV with a header row; one fact per row; commas separate cells, double quotes
+  wrap cells that contain commas or quotes.
+- Identifiers are ASCII (`a-z`, digits, `-`; interviewees `A`–`Z`). Letters from other
+  scripts that look Latin (Cyrillic `А`, Greek `Ο` …) are rejected, in identifiers and
+  among Latin text alike, because they break links while looking right.
+- No spaces at the start or end of a cell, no invisible characters. An empty cell means
+  "no value" and is allowed only where the column is marked optional below.
+- Columns that point at another file (→) must hold an id that exists there.
+- Check a folder with `python -m casebook check DATA_DIR` (or `make check CASE=DATA_DIR`):
+  every problem is printed as `file:row:column: what is wrong and what is allowed`,
+  where row is the line number as a text editor shows it (the header is row 1).
+- `datapackage.json` describes the files as a [Frictionless data
+  package](https://specs.frictionlessdata.io/data-package/); its table schemas must
+  equal the ones the package ships (`casebook/datapackage.json`).
+
+## Files
+"""
+
+RULES = """\
+## Rules across files
+
+- `relations.target` is an id in `actors.csv` or in `framework.csv`; an arrow never points
+  back at its own source.
+- An activity drawn on an arrow (`institutional_work.relation`) has the arrow's source as
+  its actor and the arrow's type of work.
+- `codings.code` comes from the code book named in `codings.scheme`.
+- `evidence.claim_id` exists in the file named by `claim_type`; `evidence.evidence_id`
+  exists in the file named by `evidence_type`, and is empty only for a `synthesis`, which
+  needs a note.
+- Every activity, finding and arrow has at least one row in `evidence.csv`.
+- A fact's `value` reads as its `type` (a whole number, or a month written `YYYY-MM`).
+- `framework.parent` and `sections.parent` never loop.
+"""
+
+
+def _links(resource: schema.Resource) -> dict[str, str]:
+    return {fk.field: schema.resource(fk.resource).path for fk in resource.foreign_keys}
+
+
+def _allowed(field: schema.Field) -> str:
+    parts = []
+    if field.enum:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in field.enum))
+    elif field.type in ("integer", "year"):
+        parts.append("a year" if field.type == "year" else "a whole number")
+        if field.minimum is not None:
+            parts.append(f"at least {field.minimum}")
+    if field.unique:
+        parts.append("unique")
+    return "; ".join(parts)
+
+
+def markdown() -> str:
+    """The whole data dictionary as Markdown."""
+    out = [INTRO]
+    for res in schema.resources_():
+        links = _links(res)
+        out.append(f"### `{res.path}` — {res.title}\n\n{res.description}\n")
+        key = ", ".join(f"`{k}`" for k in res.primary_key)
+        if key:
+            out.append(f"Key: {key}.\n")
+        out.append("| column | required | values | meaning |\n|---|---|---|---|")
+        for f in res.fields:
+            allowed = _allowed(f)
+            if f.name in links:
+                allowed = "; ".join(p for p in (f"→ `{links[f.name]}`", allowed) if p)
+            required = "yes" if f.required else "optional"
+            out.append(f"| `{f.name}` | {required} | {allowed} | {f.description} |")
+        out.append("")
+    out.append(RULES)
+    return "\n".join(out)
