@@ -6,7 +6,9 @@ CASE   ?= data
 STRICT := -W -n --keep-going
 export CASEBOOK_DATA := $(abspath $(CASE))
 
-.PHONY: help setup check book pdf test test-fast clean
+FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.py casebook/case.py
+
+.PHONY: help setup check figures book pdf test test-fast clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -17,11 +19,16 @@ setup:  ## Debian packages (apt.txt) and the pinned virtual environment
 check: setup  ## validate the case data: make check CASE=path/to/case
 	$(PY) -m casebook check $(CASE)
 
-book: setup  ## the HTML site in _build/html
+figures: setup figures/figure1.json  ## Figure 1 as SVG, PNG, PDF, HTML and JSON in figures/
+
+figures/figure1.json: $(FIGURE_INPUTS)
+	$(PY) -m casebook figures --data $(CASE) --out figures
+
+book: setup figures  ## the HTML site in _build/html
 	$(PY) -m casebook check $(CASE)
 	$(JB) build . $(STRICT)
 
-pdf: setup  ## the whole book as one PDF in _build/latex
+pdf: setup figures  ## the whole book as one PDF in _build/latex
 	$(JB) build . --builder pdflatex $(STRICT)
 
 test: book pdf  ## build everything, then run every test against it

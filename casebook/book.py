@@ -54,6 +54,11 @@ class Markdown:
         return self.text
 
 
+def bullet_list(items: list[str] | tuple[str, ...]) -> Markdown:
+    """Items as an escaped Markdown bullet list."""
+    return Markdown("".join(f"- {escape_markdown(item)}\n" for item in items))
+
+
 @cache
 def _default_case(root: str) -> Case:
     return load(root)

@@ -30,6 +30,20 @@ def _dictionary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _figures(args: argparse.Namespace) -> int:
+    from .case import CaseError, load
+    from .figures import write_static
+
+    try:
+        case = load(Path(args.data) if args.data else None)
+    except CaseError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for fmt, path in write_static(case, args.out).items():
+        print(f"wrote {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -38,6 +52,10 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_check)
     d = sub.add_parser("dictionary", help="print the data dictionary (data/README.md) made from the schema")
     d.set_defaults(run=_dictionary)
+    f = sub.add_parser("figures", help="write Figure 1 as SVG, PNG, PDF and JSON (plotly spec)")
+    f.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
+    f.add_argument("--out", default="figures", help="output folder (default: figures)")
+    f.set_defaults(run=_figures)
     return p
 
 

@@ -9,6 +9,7 @@ changes, so no stale output survives a data or code change.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -55,8 +56,27 @@ def _static(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
 
 
+def _plotly_on_figure_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Load plotly.js (served from the book itself, never a CDN) only where a figure needs it."""
+    if "casebook-plotly" in context.get("body", ""):
+        app.add_js_file("plotly.min.js", priority=200)
+
+
+def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        import plotly
+
+        source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+        target = Path(app.outdir) / "_static" / "plotly.min.js"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.stat().st_size != source.stat().st_size:
+            shutil.copyfile(source, target)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
     app.connect("config-inited", _static)
+    app.connect("html-page-context", _plotly_on_figure_pages)
+    app.connect("build-finished", _copy_plotly)
     app.add_css_file("casebook.css")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}

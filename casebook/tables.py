@@ -1,0 +1,161 @@
+"""Tables 1–3 of the article, built from the case.
+
+Each function returns a :class:`Table`: the grid of cells (``.frame``, for tests and
+reuse) and its rendering as a numbered, captioned MyST table (``.markdown()``), which
+is what a notebook cell shows in the HTML book and in the PDF alike. Cell text is
+escaped, so nothing in the data can turn into markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .book import escape_markdown
+from .case import Case
+from .schema import WORK_TYPES
+
+Cell = str | tuple[str, ...]
+"""A cell is plain text (``str``) or a bullet list of items (``tuple``, possibly empty)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; with a caption and ``label`` it is numbered and can be cited (``{numref}`table-1```)."""
+
+    label: str | None
+    caption: str | None
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    widths: tuple[int, ...]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The cells as a DataFrame; a cell with several items joins them with newlines."""
+        return pd.DataFrame(
+            [[cell if isinstance(cell, str) else "\n".join(cell) for cell in row] for row in self.rows],
+            columns=list(self.header),
+        )
+
+    def markdown(self) -> str:
+        """The table as a MyST ``list-table`` with caption and label."""
+        lines = [f"```{{list-table}} {escape_markdown(self.caption)}" if self.caption else "```{list-table}"]
+        if self.label:
+            lines.append(f":name: {self.label}")
+        lines += [
+            ":header-rows: 1",
+            f":widths: {' '.join(map(str, self.widths))}",
+            ":class: casebook-table",
+            "",
+        ]
+        for row in (self.header, *self.rows):
+            for i, cell in enumerate(row):
+                lead = "* - " if i == 0 else "  - "
+                lines.extend(_cell_lines(cell, lead))
+        lines.append("```")
+        return "\n".join(lines) + "\n"
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def __repr__(self) -> str:
+        return f"<Table {self.label or ''}: {self.caption or ''} ({len(self.rows)} rows)>"
+
+
+def _cell_lines(cell: Cell, lead: str) -> list[str]:
+    if isinstance(cell, str):
+        return [lead + escape_markdown(cell)]
+    if not cell:
+        return [lead.rstrip()]
+    # A bullet list inside the cell; "+" keeps it apart from the table's own "*" and "-".
+    pad = " " * len(lead)
+    items = [escape_markdown(item) for item in cell]
+    return [lead + "+ " + items[0]] + [pad + "+ " + item for item in items[1:]]
+
+
+def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
+    return frame.sort_values(column, kind="stable")
+
+
+WORK_TYPE_HEADERS = {t: f"{t.capitalize()} work" for t in WORK_TYPES}
+
+
+def institutional_work(case: Case) -> Table:
+    """Table 1 – The institutional work of multiple actors.
+
+    One row per actor group (in the order of ``actors.csv``), one column per type of
+    institutional work; each cell lists that group's activities of that type.
+    """
+    work = _ordered(case.institutional_work)
+    rows = []
+    for actor in _ordered(case.actors).itertuples():
+        mine = work[work["actor"] == actor.id]
+        cells = [tuple(mine.loc[mine["work_type"] == t, "activity"].astype(str)) for t in WORK_TYPES]
+        rows.append((str(actor.label), *cells))
+    header = ("Actors", *(WORK_TYPE_HEADERS[t] for t in WORK_TYPES))
+    return Table("table-1", "The institutional work of multiple actors", header, tuple(rows), (22, 26, 26, 26))
+
+
+def interviewees(case: Case) -> Table:
+    """Table 2 – Interviewees (Appendix 1): letter, role and organisation."""
+    rows = tuple(
+        (str(p.id), str(p.role), str(p.organization)) for p in case.interviewees.itertuples()
+    )
+    return Table("table-2", "Interviewees", ("Interviewee", "Role", "Organization"), rows, (16, 42, 42))
+
+
+def _element_path(case: Case, element: str) -> list[str]:
+    """Labels from the outermost container down to ``element``, root excluded."""
+    frame = case.framework.set_index("id")
+    path = []
+    node: str | None = element
+    while node is not None and node in frame.index:
+        parent = frame.loc[node, "parent"]
+        if pd.isna(parent):
+            break  # the outermost element (system context) frames everything
+        path.append(str(frame.loc[node, "label"]))
+        node = str(parent)
+    return path[::-1]
+
+
+def finding_text(text: str, note: object) -> str:
+    """A Table 3 bullet: its text and, in brackets, its note if it has one."""
+    return f"{text} ({note})" if isinstance(note, str) and note else text
+
+
+def governance_in_practice(case: Case) -> Table:
+    """Table 3 – Collaborative governance in practice (Appendix 3).
+
+    One row per element of the framework that has findings, in framework order; an
+    element nested in another is named with its container ("Collaboration dynamics:
+    shared motivation").
+    """
+    findings = _ordered(case.findings)
+    rows = []
+    for element in _ordered(case.framework).itertuples():
+        mine = findings[findings["element"] == element.id]
+        if mine.empty:
+            continue
+        path = _element_path(case, str(element.id)) or [str(element.label)]
+        name = path[0] + (": " + ", ".join(p[0].lower() + p[1:] for p in path[1:]) if len(path) > 1 else "")
+        bullets = tuple(finding_text(str(f.text), f.note) for f in mine.itertuples())
+        rows.append((name, bullets))
+    return Table("table-3", "Collaborative governance in practice", ("Element of the framework", "In the case"), tuple(rows), (28, 72))
+
+
+def interview_outline(case: Case) -> Sequence[str]:
+    """Appendix 2: the topics of the interview outline, in order."""
+    return tuple(_ordered(case.interview_outline)["topic"].astype(str))
+
+
+def errata(case: Case) -> Table:
+    """The corrections this edition makes to the source text (unnumbered table)."""
+    sections = case.sections.set_index("id")["title"]
+    rows = tuple(
+        (str(sections[e.location]), str(e.source_form), str(e.edition_form), str(e.note))
+        for e in case.errata.itertuples()
+    )
+    header = ("Where", "The source prints", "This edition prints", "Why")
+    return Table(None, None, header, rows, (18, 26, 26, 30))

@@ -1,0 +1,131 @@
+"""Tables 1–3 are the data, rearranged: every cell comes from data/, and markup in the
+data is shown, never run."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from docutils.core import publish_parts
+from myst_parser.docutils_ import Parser
+
+import casebook
+from casebook import tables
+from casebook.book import escape_markdown, quote
+from conftest import DATA, row_of, set_cell
+
+
+@pytest.fixture(scope="module")
+def case():
+    return casebook.load(DATA)
+
+
+def render_html(markdown: str) -> str:
+    """Render MyST Markdown to HTML the way the book's parser does (docutils mode)."""
+    return publish_parts(markdown, parser=Parser(), writer_name="html5",
+                         settings_overrides={"myst_enable_extensions": ["attrs_block"], "report_level": 2,
+                                             "halt_level": 2})["body"]
+
+
+def test_table1_has_one_row_per_actor_group_in_table_order(case):
+    table = tables.institutional_work(case)
+    assert list(table.frame["Actors"]) == list(case.actors.sort_values("order")["label"])
+    assert list(table.frame.columns) == ["Actors", "Political work", "Technical work", "Cultural work"]
+
+
+def test_table1_puts_every_activity_under_its_actor_and_work_type(case):
+    frame = tables.institutional_work(case).frame.set_index("Actors")
+    labels = case.actors.set_index("id")["label"]
+    for row in case.institutional_work.itertuples():
+        cell = frame.loc[labels[row.actor], f"{row.work_type.capitalize()} work"]
+        assert row.activity in cell.split("\n")
+    placed = sum(len(c.split("\n")) for c in frame.to_numpy().ravel() if c)
+    assert placed == len(case.institutional_work)
+
+
+def test_changing_an_activity_in_the_csv_changes_table1(case_copy):
+    line = row_of(case_copy, "institutional_work.csv", "id", "iw08")
+    set_cell(case_copy, "institutional_work.csv", line, "activity", "Summer school on smart city")
+    frame = tables.institutional_work(casebook.load(case_copy)).frame.set_index("Actors")
+    cell = frame.loc["Local government – managers", "Technical work"]
+    assert "Summer school on smart city" in cell and "Training courses on smart city" not in cell
+
+
+def test_moving_an_activity_to_another_work_type_moves_it_in_table1(case_copy):
+    line = row_of(case_copy, "institutional_work.csv", "id", "iw06")
+    set_cell(case_copy, "institutional_work.csv", line, "work_type", "political")
+    set_cell(case_copy, "institutional_work.csv", line, "relation", "")
+    frame = tables.institutional_work(casebook.load(case_copy)).frame.set_index("Actors")
+    assert "shared vision" in frame.loc["Local government – politicians", "Political work"]
+    assert frame.loc["Local government – politicians", "Cultural work"] == ""
+
+
+def test_table2_lists_the_interviewees_with_role_and_organisation(case):
+    frame = tables.interviewees(case).frame
+    assert list(frame["Interviewee"]) == list("ABCDEFGHI")
+    assert frame.set_index("Interviewee").loc["I", "Organization"] == "Foundation Alfa"
+    assert all(letter.isascii() for letter in frame["Interviewee"])
+
+
+def test_table3_groups_findings_under_framework_elements_with_notes_in_brackets(case):
+    frame = tables.governance_in_practice(case).frame.set_index("Element of the framework")
+    assert list(frame.index) == [
+        "System context", "Drivers", "Collaboration dynamics: shared motivation",
+        "Collaboration dynamics: capacity for joint action", "Actions",
+    ]
+    assert "Limited and fragmented resources (Funding, time, technical and logistical support, skills, expertise, etc.)" in (
+        frame.loc["Collaboration dynamics: capacity for joint action", "In the case"].split("\n")
+    )
+    assert sum(len(c.split("\n")) for c in frame["In the case"]) == len(case.findings)
+
+
+def test_changing_a_finding_changes_table3(case_copy):
+    set_cell(case_copy, "findings.csv", 3, "text", "Scarce money at the local level")
+    frame = tables.governance_in_practice(casebook.load(case_copy)).frame
+    assert "Scarce money at the local level" in frame.loc[0, "In the case"]
+
+
+def test_tables_carry_numbered_captions_and_labels(case):
+    for build, label, caption in [
+        (tables.institutional_work, "table-1", "The institutional work of multiple actors"),
+        (tables.interviewees, "table-2", "Interviewees"),
+        (tables.governance_in_practice, "table-3", "Collaborative governance in practice"),
+    ]:
+        markdown = build(case).markdown()
+        assert markdown.startswith(f"```{{list-table}} {escape_markdown(caption)}\n:name: {label}\n")
+
+
+def test_rendered_table1_is_a_real_table_with_headers(case):
+    html = render_html(tables.institutional_work(case).markdown())
+    assert len(re.findall(r"<th[ >]", html)) == 4 and html.count("<tr") == 1 + len(case.actors)
+    assert "Joint elaboration of projects" in html
+
+
+MARKUP = "<script>alert('x')</script> *not bold* | not a cell | {cite:p}`x` $x$ [link](http://example.org)"
+
+
+def test_markup_in_an_activity_is_shown_escaped_not_run(case_copy):
+    set_cell(case_copy, "institutional_work.csv", 2, "activity", MARKUP)
+    html = render_html(tables.institutional_work(casebook.load(case_copy)).markdown())
+    assert "<script>" not in html and "&lt;script&gt;alert" in html
+    assert "<em>" not in html and "*not bold*" in html
+    assert "<a " not in html and "[link](http://example.org)" in html
+    assert html.count("<tr") == 1 + 4  # the pipes did not add cells or rows
+
+
+def test_markup_in_a_quote_is_shown_escaped_not_run(case_copy):
+    set_cell(case_copy, "excerpts.csv", 2, "text", MARKUP)
+    html = render_html(quote("q01", casebook.load(case_copy)).text)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<blockquote>" in html and "Interviewee B, Municipality" in html
+
+
+def test_errata_table_lists_every_correction(case):
+    frame = tables.errata(case).frame
+    assert len(frame) == len(case.errata)
+    assert "Perkmann and Spicer, 2008" in set(frame["This edition prints"])
+
+
+def test_interview_outline_in_order(case):
+    assert tables.interview_outline(case)[0].startswith("Interviewee's previous experiences")
+    assert len(tables.interview_outline(case)) == 9
