@@ -31,8 +31,8 @@ book: setup figures  ## the HTML site in _build/html
 pdf: setup figures  ## the whole book as one PDF in _build/latex
 	$(JB) build . --builder pdflatex $(STRICT)
 
-test: book pdf  ## build everything, then run every test against it
-	$(PY) -m pytest
+test: book pdf  ## build everything, then run every test against it (nbval re-runs the notebooks)
+	$(PY) -m pytest tests --nbval chapters
 
 test-fast: setup  ## the tests that need no built book
 	$(PY) -m pytest -m "not built and not pdf and not browser"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
-BUILD = ROOT / "_build"
+BUILD = Path(os.environ.get("CASEBOOK_BUILD", ROOT / "_build"))  # where make book/pdf wrote
 HTML = BUILD / "html"
 PDF = BUILD / "latex" / "book.pdf"
 

@@ -1,0 +1,130 @@
+"""The built HTML book shows the data: Tables 1–3 cell by cell, Figure 1 offline, quotes
+verbatim — and building never touches data/."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+import casebook
+from casebook import tables
+from conftest import DATA, HTML, ROOT, set_cell
+
+pytestmark = pytest.mark.built
+
+
+def page(name: str):
+    path = HTML / "chapters" / f"{name}.html"
+    if not path.exists():
+        pytest.skip(f"{path} is not built (make book)")
+    return lxml_html.fromstring(path.read_text(encoding="utf-8"))
+
+
+def text(node) -> str:
+    return " ".join(node.text_content().split())
+
+
+def html_table(tree, label: str) -> tuple[list[str], list[list[str]]]:
+    [table] = tree.xpath(f'//table[@id="{label}"]')
+    header = [text(th) for th in table.xpath(".//thead//th")]
+    rows = [[text(td) for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
+    return header, rows
+
+
+@pytest.fixture(scope="module")
+def case():
+    return casebook.load(DATA)
+
+
+def test_table1_in_html_has_every_activity_under_its_actor_and_work_type(case):
+    header, rows = html_table(page("05-institutional-work"), "table-1")
+    assert header == ["Actors", "Political work", "Technical work", "Cultural work"]
+    cells = {(row[0], header[i]): row[i] for row in rows for i in range(1, len(header))}
+    labels = case.actors.set_index("id")["label"]
+    for work in case.institutional_work.itertuples():
+        assert work.activity in cells[(labels[work.actor], f"{work.work_type.capitalize()} work")]
+
+
+def test_table1_caption_is_numbered(case):
+    [caption] = page("05-institutional-work").xpath('//table[@id="table-1"]/caption')
+    assert text(caption).startswith("Table 1 The institutional work of multiple actors")
+
+
+def test_table2_in_html_equals_the_data(case):
+    header, rows = html_table(page("appendix-1-interviewees"), "table-2")
+    expected = tables.interviewees(case).frame
+    assert header == list(expected.columns)
+    assert rows == expected.to_numpy().tolist()
+
+
+def test_table3_in_html_has_every_finding(case):
+    _, rows = html_table(page("appendix-3-governance-in-practice"), "table-3")
+    shown = " ".join(cell for row in rows for cell in row)
+    for finding in case.findings.itertuples():
+        assert tables.finding_text(finding.text, finding.note) in shown
+
+
+def test_figure1_is_embedded_interactive_with_local_plotly():
+    tree = page("06-discussion")
+    assert tree.xpath('//figure[@id="figure-1"]//div[contains(@class, "casebook-plotly")]')
+    scripts = [s.get("src") for s in tree.xpath("//script[@src]")]
+    assert any(s.endswith("_static/plotly.min.js") for s in scripts)
+    assert not any(s.startswith(("http:", "https:", "//")) for s in scripts)
+    assert (HTML / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_text_chapters_do_not_load_plotly():
+    scripts = [s.get("src") for s in page("01-introduction").xpath("//script[@src]")]
+    assert not any("plotly" in s for s in scripts)
+
+
+def test_every_published_quote_is_shown_verbatim_with_attribution(case):
+    people = case.interviewees.set_index("id")
+    pages = {
+        "context-and-drivers": "04-governance-in-practice", "motivation-and-capacity": "04-governance-in-practice",
+        "institutional-work": "05-institutional-work",
+    }
+    for use in case.excerpt_uses.itertuples():
+        quote = case.excerpts.set_index("id").loc[use.excerpt]
+        blocks = [text(b) for b in page(pages[use.section]).xpath("//blockquote")]
+        who = f"Interviewee {quote.interviewee}, {people.loc[quote.interviewee, 'short_organization']}"
+        assert any(" ".join(quote.text.split()) in b and who in b for b in blocks), use.excerpt
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_the_build_left_data_as_committed():
+    """make book ran before the tests: data/ must still be what git has."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    result = subprocess.run(["git", "status", "--porcelain", "--", "data"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == "", result.stdout
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["successful", "failing"])
+def test_executing_a_chapter_never_writes_its_data(case_copy, broken, tmp_path):
+    """Run a chapter notebook against a copy of the data, valid or broken: the copy is untouched."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    if broken:
+        set_cell(case_copy, "actors.csv", 2, "level", "galactic")
+    before = digest(case_copy)
+    nb = nbformat.read(ROOT / "chapters" / "appendix-1-interviewees.ipynb", as_version=4)
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    env = {**os.environ, "CASEBOOK_DATA": str(case_copy)}
+    if broken:
+        with pytest.raises(CellExecutionError, match="actors.csv:2:level"):
+            client.execute(env=env)
+    else:
+        client.execute(env=env)
+        assert "Foundation Alfa" in str(nb.cells[-1].outputs)
+    assert digest(case_copy) == before

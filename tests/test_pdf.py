@@ -1,0 +1,79 @@
+"""The PDF is a complete book: every chapter, Tables 1–3 as tables with their cells,
+Figure 1 as an embedded image, resolved references."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import casebook
+from conftest import DATA, PDF
+
+pytestmark = pytest.mark.pdf
+
+
+@pytest.fixture(scope="module")
+def pdf_text() -> str:
+    if not PDF.exists():
+        pytest.skip(f"{PDF} is not built (make pdf)")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(PDF), "-"], capture_output=True, text=True, check=True)
+    return out.stdout
+
+
+def flat(text: str) -> str:
+    """One line of text: hyphenation at line ends undone, whitespace collapsed."""
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def case():
+    return casebook.load(DATA)
+
+
+def test_pdf_has_the_three_table_captions(pdf_text):
+    text = flat(pdf_text)
+    for caption in (
+        "Table 1: The institutional work of multiple actors",
+        "Table 2: Interviewees",
+        "Table 3: Collaborative governance in practice",
+    ):
+        assert caption in text
+
+
+def test_pdf_tables_hold_their_cells(pdf_text, case):
+    text = flat(pdf_text).replace("- ", "-")
+    squeeze = lambda s: re.sub(r"\W", "", s)  # noqa: E731 - table cells wrap anywhere
+    body = squeeze(text)
+    for activity in case.institutional_work["activity"]:
+        assert squeeze(activity) in body, activity
+    for finding in case.findings["text"]:
+        assert squeeze(finding) in body, finding
+    for person in case.interviewees.itertuples():
+        assert squeeze(f"{person.id}{person.role}{person.organization}") in body
+
+
+def test_pdf_has_figure1_caption_and_an_embedded_image(pdf_text):
+    pypdf = pytest.importorskip("pypdf")
+    assert "Figure 1: The institutional work of key actors in the collaborative governance model" in flat(pdf_text)
+    reader = pypdf.PdfReader(str(PDF))
+    pages = [p for p in reader.pages if "The institutional work of key actors" in (p.extract_text() or "")]
+    assert pages, "no page carries the Figure 1 caption"
+    xobjects = pages[-1].get("/Resources", {}).get("/XObject", {})
+    assert len(xobjects) >= 1, "the Figure 1 page embeds no image"
+
+
+def test_pdf_has_no_unresolved_references(pdf_text):
+    assert "??" not in pdf_text
+
+
+def test_pdf_page_count_is_sensible():
+    pypdf = pytest.importorskip("pypdf")
+    if not PDF.exists():
+        pytest.skip("PDF not built")
+    assert 20 <= len(pypdf.PdfReader(str(PDF)).pages) <= 120
