@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -19,6 +19,11 @@ from .validate import Problem, Table, check
 DATA_ENV = "CASEBOOK_DATA"
 """Environment variable naming the case folder the book is built from."""
 
+DEPENDENCY_LOG_ENV = "CASEBOOK_DEPENDENCY_LOG"
+"""When set (by the book's Sphinx extension, while it executes a notebook), the name of
+each table a Case hands out is appended to this file, so the build knows which
+notebooks to re-run when one CSV file changes."""
+
 
 class CaseError(Exception):
     """The case folder has problems; ``problems`` lists every one of them."""
@@ -30,7 +35,7 @@ class CaseError(Exception):
         super().__init__(f"{root}: {len(problems)} problem(s) in the case data:\n{lines}")
 
 
-def _frame(table: Table) -> pd.DataFrame:
+def _to_frame(table: Table) -> pd.DataFrame:
     columns = list(table.resource.field_names)
     frame = pd.DataFrame.from_records(table.rows, columns=columns)
     for f in table.resource.fields:
@@ -51,13 +56,29 @@ class Case:
 
     root: Path
     _frames: Mapping[str, pd.DataFrame]
+    _used: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def _frame(self, name: str) -> pd.DataFrame:
+        try:
+            frame = self._frames[name]
+        except KeyError:
+            raise KeyError(f"no table called {name!r}; tables: {', '.join(self._frames)}") from None
+        if name not in self._used:
+            self._used.add(name)
+            log = os.environ.get(DEPENDENCY_LOG_ENV)
+            if log:
+                with open(log, "a", encoding="utf-8") as out:
+                    out.write(name + "\n")
+        return frame
+
+    @property
+    def used(self) -> frozenset[str]:
+        """Names of the tables handed out so far (what a notebook depends on)."""
+        return frozenset(self._used)
 
     def table(self, name: str) -> pd.DataFrame:
         """The table ``name`` (a resource of ``casebook/datapackage.json``)."""
-        try:
-            return self._frames[name].copy(deep=False)
-        except KeyError:
-            raise KeyError(f"no table called {name!r}; tables: {', '.join(self._frames)}") from None
+        return self._frame(name).copy(deep=False)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -154,7 +175,7 @@ class Case:
 
         ``month`` facts come back as the first day of that month.
         """
-        facts = self._frames["facts"]
+        facts = self._frame("facts")
         match = facts[facts["key"] == key]
         if match.empty:
             raise KeyError(f"{self.root / 'facts.csv'}: no fact called {key!r}; facts: {', '.join(facts['key'])}")
@@ -172,7 +193,7 @@ class Case:
         value = self.fact(key)
         if isinstance(value, dt.date):
             value = f"{calendar.month_name[value.month]} {value.year}"
-        facts = self._frames["facts"]
+        facts = self._frame("facts")
         qualifier = facts.loc[facts["key"] == key, "qualifier"].iloc[0]
         if pd.isna(qualifier) or qualifier == "average":
             return str(value)
@@ -202,5 +223,5 @@ def load(root: Path | str | None = None) -> Case:
     tables, problems = check(root)
     if problems:
         raise CaseError(root, problems)
-    frames = {name: _frame(table) for name, table in tables.items()}
+    frames = {name: _to_frame(table) for name, table in tables.items()}
     return Case(root=root, _frames=MappingProxyType(frames))

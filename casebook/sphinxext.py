@@ -1,36 +1,48 @@
 """Sphinx extension of the edition: keeps the book in step with the case data.
 
 Sphinx re-reads (and myst-nb re-executes) only the pages whose source changed. The
-notebooks also depend on the case folder and on this package, which Sphinx cannot
-see; this extension fingerprints both and marks every notebook outdated when either
-changes, so no stale output survives a data or code change.
+notebooks also depend on the case data and on this package, which Sphinx cannot see.
+While a notebook executes, the extension has ``casebook`` log which tables it reads;
+on the next build, a page is re-read when one of *its* tables changed, and every
+notebook is re-read when the package changed. So no stale output survives a change,
+and an edit to one CSV file re-runs only the pages that show it.
+
+It also serves plotly.js from the book's own ``_static`` folder, on the pages that
+embed an interactive figure and nowhere else.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from .case import default_data_dir
+from . import schema
+from .case import DEPENDENCY_LOG_ENV, default_data_dir
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
+PACKAGE_KEY = "<casebook package>"
 
 
-def fingerprint(data_dir: Path) -> str:
-    """SHA-256 over the case folder's files and the package's source files."""
-    digest = hashlib.sha256()
-    files = sorted(data_dir.glob("*.csv")) + [data_dir / "datapackage.json"]
-    files += sorted(PACKAGE.glob("*.py")) + [PACKAGE / "datapackage.json"]
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    return digest.hexdigest()
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "<missing>"
+
+
+def fingerprints(data_dir: Path) -> dict[str, str]:
+    """SHA-256 of each table of the case, and one over the package's own files."""
+    out = {r.name: _sha256(data_dir / r.path) for r in schema.resources_()}
+    package = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")) + [PACKAGE / schema.DESCRIPTOR_NAME, data_dir / schema.DESCRIPTOR_NAME]:
+        package.update(path.name.encode() + _sha256(path).encode())
+    out[PACKAGE_KEY] = package.hexdigest()
+    return out
 
 
 def _is_notebook(env: BuildEnvironment, docname: str) -> bool:
@@ -43,13 +55,45 @@ def _is_notebook(env: BuildEnvironment, docname: str) -> bool:
     return False
 
 
+def _log_path(app: Sphinx, docname: str) -> Path:
+    return Path(app.doctreedir) / "casebook-deps" / f"{docname}.log"
+
+
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    current = fingerprint(default_data_dir())
-    previous = getattr(env, "casebook_fingerprint", None)
-    env.casebook_fingerprint = current  # type: ignore[attr-defined]
-    if previous == current:
+    current = fingerprints(default_data_dir())
+    previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
+    env.casebook_fingerprints = current  # type: ignore[attr-defined]
+    touched = {key for key, value in current.items() if previous.get(key) != value}
+    if not touched:
         return []
-    return [d for d in env.found_docs if d not in added and _is_notebook(env, d)]
+    deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
+    notebooks = [d for d in env.found_docs if d not in added and _is_notebook(env, d)]
+    if PACKAGE_KEY in touched:
+        return notebooks
+    return [d for d in notebooks if d not in deps or deps[d] & touched]
+
+
+def _start_logging(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Before a page is parsed (and its notebook executed), point casebook at a fresh log."""
+    log = _log_path(app, docname)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("", encoding="utf-8")
+    os.environ[DEPENDENCY_LOG_ENV] = str(log)
+
+
+def _collect_dependencies(app: Sphinx, doctree: nodes.document) -> None:
+    """After a page is read, remember which tables its code used."""
+    os.environ.pop(DEPENDENCY_LOG_ENV, None)
+    env = app.env
+    log = _log_path(app, env.docname)
+    used = set(log.read_text(encoding="utf-8").split()) if log.is_file() else set()
+    if not hasattr(env, "casebook_deps"):
+        env.casebook_deps = {}  # type: ignore[attr-defined]
+    env.casebook_deps[env.docname] = used  # type: ignore[attr-defined]
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "casebook_deps", {}).pop(docname, None)
 
 
 def _static(app: Sphinx, config: Any) -> None:
@@ -75,8 +119,12 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", _outdated)
+    app.connect("source-read", _start_logging)
+    app.connect("doctree-read", _collect_dependencies)
+    app.connect("env-purge-doc", _purge)
     app.connect("config-inited", _static)
     app.connect("html-page-context", _plotly_on_figure_pages)
     app.connect("build-finished", _copy_plotly)
     app.add_css_file("casebook.css")
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True, "env_version": 1}
+    # Reading relies on one process (the dependency log travels through the environment).
+    return {"version": "2", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 2}
