@@ -8,7 +8,10 @@ export CASEBOOK_DATA := $(abspath $(CASE))
 
 FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.py casebook/case.py
 
-.PHONY: help setup check figures book pdf test test-fast clean
+# casebook/sphinxext.py links to this name from every page.
+PDF_NAME := smart-city-governance-turin.pdf
+
+.PHONY: help setup check figures html pdf book test test-fast clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -24,14 +27,19 @@ figures: setup figures/figure1.json  ## Figure 1 as SVG, PNG, PDF, HTML and JSON
 figures/figure1.json: $(FIGURE_INPUTS)
 	$(PY) -m casebook figures --data $(CASE) --out figures
 
-book: setup figures  ## the HTML site in _build/html
+html: setup figures  ## only the HTML site, in _build/html
 	$(PY) -m casebook check $(CASE)
 	$(JB) build . $(STRICT)
 
-pdf: setup figures  ## the whole book as one PDF in _build/latex
+pdf: setup figures  ## only the PDF, in _build/latex/book.pdf (also offered for download by the site)
+	$(PY) -m casebook check $(CASE)
 	$(JB) build . --builder pdflatex $(STRICT)
+	@mkdir -p _build/html && cp _build/latex/book.pdf _build/html/$(PDF_NAME)
 
-test: book pdf  ## build everything, then run every test against it (nbval re-runs the notebooks)
+book: html  ## the book: the HTML site in _build/html with its PDF
+	$(MAKE) --no-print-directory pdf
+
+test: book  ## build everything, then run every test against it (nbval re-runs the notebooks)
 	$(PY) -m pytest tests --nbval chapters
 
 test-fast: setup  ## the tests that need no built book

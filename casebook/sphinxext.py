@@ -28,6 +28,8 @@ from .case import DEPENDENCY_LOG_ENV, default_data_dir
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
+TEMPLATES = PACKAGE / "templates"
+PDF_NAME = "smart-city-governance-turin.pdf"  # the Makefile copies the PDF here, beside index.html
 PACKAGE_KEY = "<casebook package>"
 
 
@@ -98,6 +100,8 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 
 def _static(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
+    config.templates_path.append(str(TEMPLATES))
+    config.html_context = {**config.html_context, "casebook_pdf": PDF_NAME}
 
 
 def _plotly_on_figure_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
