@@ -11,7 +11,7 @@ FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.
 # casebook/sphinxext.py links to this name from every page.
 PDF_NAME := smart-city-governance-turin.pdf
 
-.PHONY: help setup check figures html pdf book test test-fast clean
+.PHONY: help setup check figures html pdf book test test-fast dist clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,5 +45,8 @@ test: book  ## build everything, then run every test against it (nbval re-runs t
 test-fast: setup  ## the tests that need no built book
 	$(PY) -m pytest -m "not built and not pdf and not browser"
 
+dist: book  ## the release bundle dist/smart-city-governance-turin.zip (RO-Crate inside)
+	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip
+
 clean:  ## remove everything the build made
-	rm -rf _build
+	rm -rf _build dist

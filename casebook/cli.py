@@ -44,6 +44,23 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dist(args: argparse.Namespace) -> int:
+    from . import release
+
+    project = Path(args.project).resolve()
+    extra = [Path(p) for p in args.add]
+    try:
+        out = release.write(project, Path(args.build), Path(args.out), extra)
+    except FileNotFoundError as error:
+        print(error, file=sys.stderr)
+        return 1
+    problems = release.verify(out)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"wrote {out} ({out.stat().st_size} bytes)")
+    return 1 if problems else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -56,6 +73,12 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     f.add_argument("--out", default="figures", help="output folder (default: figures)")
     f.set_defaults(run=_figures)
+    r = sub.add_parser("dist", help="write the release bundle (zip with RO-Crate metadata)")
+    r.add_argument("--project", default=".", help="project root (default: .)")
+    r.add_argument("--build", default="_build", help="build folder holding html/ and latex/ (default: _build)")
+    r.add_argument("--out", default="dist/smart-city-governance-turin.zip", help="archive to write")
+    r.add_argument("--add", action="append", default=[], help="another file to include (repeatable)")
+    r.set_defaults(run=_dist)
     return p
 
 
