@@ -23,7 +23,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from . import schema
+from . import bibstyle, schema
 from .case import DEPENDENCY_LOG_ENV, default_data_dir
 
 PACKAGE = Path(__file__).resolve().parent
@@ -122,6 +122,7 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.connect("env-get-outdated", _outdated)
     app.connect("source-read", _start_logging)
     app.connect("doctree-read", _collect_dependencies)
