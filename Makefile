@@ -11,13 +11,19 @@ FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.
 # casebook/sphinxext.py links to this name from every page.
 PDF_NAME := smart-city-governance-turin.pdf
 
-.PHONY: help setup check figures html pdf book test test-fast dist clean
+.PHONY: help setup lock check figures html pdf book test test-fast dist clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 setup:  ## Debian packages (apt.txt) and the pinned virtual environment
 	@scripts/setup.sh
+
+lock:  ## re-pin requirements.txt from requirements.in in a fresh virtual environment
+	rm -rf _build/lock-venv && python3 -m venv _build/lock-venv
+	_build/lock-venv/bin/pip install -q -r requirements.in
+	( echo "# Pinned from requirements.in by 'make lock' (Python 3.11, Debian 12)."; \
+	  _build/lock-venv/bin/pip freeze ) > requirements.txt
 
 check: setup  ## validate the case data: make check CASE=path/to/case
 	$(PY) -m casebook check $(CASE)
