@@ -383,6 +383,8 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=STATUS_TEXT[status].capitalize(),
                                  line=dict(color="#555555", width=2, dash=dash)))
 
+    for i, trace in enumerate(fig.data):  # fixed ids: plotly would otherwise draw random ones into the SVG
+        trace.uid = f"f1-{i}"
     fig.update_layout(
         width=WIDTH, height=HEIGHT, margin=dict(l=10, r=10, t=40 if title else 10, b=50),
         title=dict(text=f"Figure 1 – {CAPTION}" if title else ""), font=dict(family=FONT, size=font_size),
