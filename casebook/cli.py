@@ -61,6 +61,20 @@ def _dist(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from . import qdpx
+    from .case import CaseError, load
+
+    try:
+        case = load(Path(args.data) if args.data else None)
+    except CaseError as error:
+        print(error, file=sys.stderr)
+        return 1
+    write = qdpx.write_qdpx if args.command == "export-qdpx" else qdpx.write_qdc
+    print(f"wrote {write(case, args.out)}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -79,6 +93,14 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="dist/smart-city-governance-turin.zip", help="archive to write")
     r.add_argument("--add", action="append", default=[], help="another file to include (repeatable)")
     r.set_defaults(run=_dist)
+    q = sub.add_parser("export-qdpx", help="write the case as a REFI-QDA project for qualitative-analysis software")
+    q.add_argument("out", metavar="OUT.qdpx", help="archive to write (folders are created)")
+    q.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
+    q.set_defaults(run=_export)
+    b = sub.add_parser("export-qdc", help="write the code book alone as a REFI-QDA code book")
+    b.add_argument("out", metavar="OUT.qdc", help="file to write (folders are created)")
+    b.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
+    b.set_defaults(run=_export)
     return p
 
 
