@@ -13,10 +13,10 @@ the list reads as a plain author–year reference list.
 
 from __future__ import annotations
 
-from typing import Any
-
 import unicodedata
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting import toplevel
@@ -24,18 +24,23 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import pages
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting.author_year_title import SortingStyle as AuthorYearTitleSorting
+from pybtex.style.template import FieldIsMissing, field, first_of, join, node, optional, tag
 from sphinxcontrib.bibtex.plugin import register_plugin as register_bibtex_plugin
 from sphinxcontrib.bibtex.style.referencing import BracketStyle, PersonStyle
 from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
-from pybtex.style.template import field, first_of, join, node, optional, tag
 
 NAME = "authoryear"
 REFERENCE_STYLE = "casebook-author-year"
 
 
+# Letters that Unicode does not decompose into a base letter and an accent; braces go too.
+_UNDECOMPOSABLE = str.maketrans({"ı": "i", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "{": None, "}": None})
+
+
 def _plain(text: str) -> str:
-    """Sort key of a name: diacritics dropped, so Bătăgan files under B-a, not after B-e."""
-    text = text.replace("ı", "i").replace("ø", "o").replace("æ", "ae").replace("Ø", "O")
+    """Sort key of a name: diacritics and BibTeX braces dropped, so Bătăgan files under
+    B-a, not after B-e, and "{European Parliament}" under E, not after Z."""
+    text = text.translate(_UNDECOMPOSABLE)
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
 
 
@@ -63,13 +68,32 @@ def names_et_al(children, context, role: str, sep=", ", sep2=" and ", last_sep="
     return join(sep=sep, sep2=sep2, last_sep=last_sep)[formatted].format_data(context)
 
 
+@node
+def page_range(children: Any, context: dict[str, Any]) -> Any:
+    """Pages as the article gives them: "pp. 3–21" for a range, "p. 131" for a single page."""
+    entry_pages = context["entry"].fields.get("pages", "")
+    if not entry_pages:
+        raise FieldIsMissing("pages", context["entry"])
+    return join["pp. " if "-" in entry_pages else "p. ", pages].format_data(context)
+
+
+@node
+def editors_note(children: Any, context: dict[str, Any]) -> Any:
+    """The editors of a chapter's book: "Clegg, S., Lawrence, T. and Nord, W. (Eds.), ", or "(Ed.)" for one."""
+    editors = context["entry"].persons.get("editor", [])
+    if not editors:
+        raise FieldIsMissing("editor", context["entry"])
+    return join[names_et_al(role="editor"), " (Eds.), " if len(editors) > 1 else " (Ed.), "].format_data(context)
+
+
 @dataclass
 class EtAlPersons(PersonStyle):
     """Person names for in-text citations that understand BibTeX's "and others"."""
 
     def names(self, role: str, full: bool):
-        return names_et_al(role=role, sep=self.sep, sep2=self.sep2, last_sep=self.last_sep,
-                           other=None if full else self.other)
+        return names_et_al(
+            role=role, sep=self.sep, sep2=self.sep2, last_sep=self.last_sep, other=None if full else self.other
+        )
 
     def author_or_editor_or_title(self, full: bool):
         return first_of[
@@ -99,7 +123,11 @@ class AuthorYearLabels(BaseLabelStyle):
     def format_labels(self, sorted_entries: Any):
         for entry in sorted_entries:
             people = entry.persons.get("author") or entry.persons.get("editor") or []
-            surnames = [" ".join(p.prelast_names + p.last_names) for p in people if str(p) != "others"]
+            surnames = [
+                " ".join(p.prelast_names + p.last_names).replace("{", "").replace("}", "")
+                for p in people
+                if str(p) != "others"
+            ]
             etal = len(people) > 2 or any(str(p) == "others" for p in people)
             if not surnames:
                 who = entry.fields.get("title", entry.key)
@@ -132,41 +160,80 @@ class AuthorYearStyle(UnsrtStyle):
         return optional[join[", Vol. ", field("volume"), optional[" No. ", field("number")]]]
 
     def _pages(self):
-        return optional[join[", pp. ", pages]]
+        return optional[join[", ", page_range]]
 
     def _doi(self):
         return optional[join[", doi:", field("doi", raw=True)]]
 
     def get_article_template(self, e):
         return toplevel[
-            join[self._head(), ", ", self._title(), ", ", tag("em")[field("journal")],
-                 self._volume(), self._pages(), self._doi(), "."]
+            join[
+                self._head(),
+                ", ",
+                self._title(),
+                ", ",
+                tag("em")[field("journal")],
+                self._volume(),
+                self._pages(),
+                self._doi(),
+                ".",
+            ]
         ]
 
     def get_book_template(self, e):
         return toplevel[
-            join[self._head(), ", ", tag("em")[field("title")],
-                 optional[join[", ", field("publisher")]], optional[join[", ", field("address")]], "."]
+            join[
+                self._head(),
+                ", ",
+                tag("em")[field("title")],
+                optional[join[", ", field("publisher")]],
+                optional[join[", ", field("address")]],
+                ".",
+            ]
         ]
 
     def get_incollection_template(self, e):
         return toplevel[
-            join[self._head(), ", ", self._title(), ", in ",
-                 optional[join[self.format_names("editor"), " (Ed.), "]],
-                 tag("em")[field("booktitle")], optional[join[", ", field("publisher")]],
-                 optional[join[", ", field("address")]], self._pages(), "."]
+            join[
+                self._head(),
+                ", ",
+                self._title(),
+                ", in ",
+                optional[editors_note],
+                tag("em")[field("booktitle")],
+                optional[join[", ", field("publisher")]],
+                optional[join[", ", field("address")]],
+                self._pages(),
+                ".",
+            ]
         ]
 
     def get_inproceedings_template(self, e):
         return toplevel[
-            join[self._head(), ", ", self._title(), ", in ", tag("em")[field("booktitle")],
-                 optional[join[", ", field("publisher")]], self._pages(), self._doi(), "."]
+            join[
+                self._head(),
+                ", ",
+                self._title(),
+                ", in ",
+                tag("em")[field("booktitle")],
+                optional[join[", ", field("publisher")]],
+                self._pages(),
+                self._doi(),
+                ".",
+            ]
         ]
 
     def get_techreport_template(self, e):
         return toplevel[
-            join[self._head(), ", ", self._title(), optional[join[", ", field("type")]],
-                 optional[join[", ", field("institution")]], optional[join[", ", field("note")]], "."]
+            join[
+                self._head(),
+                ", ",
+                self._title(),
+                optional[join[", ", field("type")]],
+                optional[join[", ", field("institution")]],
+                optional[join[", ", field("note")]],
+                ".",
+            ]
         ]
 
     def get_misc_template(self, e):
@@ -187,4 +254,12 @@ def register() -> None:
         _registered = True
 
 
-__all__ = ["NAME", "REFERENCE_STYLE", "AuthorYearLabels", "AuthorYearSorting", "AuthorYearStyle", "RoundAuthorYear", "register"]
+__all__ = [
+    "NAME",
+    "REFERENCE_STYLE",
+    "AuthorYearLabels",
+    "AuthorYearSorting",
+    "AuthorYearStyle",
+    "RoundAuthorYear",
+    "register",
+]

@@ -4,7 +4,7 @@ Sphinx re-reads (and myst-nb re-executes) only the pages whose source changed. T
 notebooks also depend on the case data and on this package, which Sphinx cannot see.
 While a notebook executes, the extension has ``casebook`` log which tables it reads;
 on the next build, a page is re-read when one of *its* tables changed, and every
-notebook is re-read when the package changed. So no stale output survives a change,
+page is re-read when the package changed. So no stale output survives a change,
 and an edit to one CSV file re-runs only the pages that show it.
 
 It also serves plotly.js from the book's own ``_static`` folder, on the pages that
@@ -70,8 +70,8 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
         return []
     deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
     notebooks = [d for d in env.found_docs if d not in added and _is_notebook(env, d)]
-    if PACKAGE_KEY in touched:
-        return notebooks
+    if PACKAGE_KEY in touched:  # the package renders pages too (this extension, the bib style)
+        return [d for d in env.found_docs if d not in added]
     return [d for d in notebooks if d not in deps or deps[d] & touched]
 
 
@@ -101,13 +101,19 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
 def _static(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
-    config.html_context = {**config.html_context, "casebook_pdf": PDF_NAME}
+    # "light" until the reader picks a mode (pydata-sphinx-theme logs an error for an empty one)
+    config.html_context = {"default_mode": "light", **config.html_context, "casebook_pdf": PDF_NAME}
 
 
-def _plotly_on_figure_pages(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Load plotly.js (served from the book itself, never a CDN) only where a figure needs it."""
-    if "casebook-plotly" in context.get("body", ""):
+def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Per-page touches: plotly.js (served from the book itself, never a CDN) only where a
+    figure needs it; and no ARIA list role on the reference list, whose entries are
+    doc-biblioentry elements, not list items (axe-core flags the pair as critical)."""
+    body = context.get("body", "")
+    if "casebook-plotly" in body:
         app.add_js_file("plotly.min.js", priority=200)
+    if 'role="list" class="citation-list"' in body:
+        context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
 def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
@@ -121,14 +127,24 @@ def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
             shutil.copyfile(source, target)
 
 
+def _drop_thebe(app: Sphinx) -> None:
+    """Jupyter Book always loads sphinx-thebe, whose hooks write a CDN address (unpkg) into
+    every page; the edition works offline and has no live kernels, so unhook it."""
+    for event, listeners in app.events.listeners.items():
+        app.events.listeners[event] = [
+            listener for listener in listeners if not listener.handler.__module__.startswith("sphinx_thebe")
+        ]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _drop_thebe(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.connect("env-get-outdated", _outdated)
     app.connect("source-read", _start_logging)
     app.connect("doctree-read", _collect_dependencies)
     app.connect("env-purge-doc", _purge)
     app.connect("config-inited", _static)
-    app.connect("html-page-context", _plotly_on_figure_pages)
+    app.connect("html-page-context", _page_fixes)
     app.connect("build-finished", _copy_plotly)
     app.add_css_file("casebook.css")
     # Reading relies on one process (the dependency log travels through the environment).
