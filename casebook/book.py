@@ -29,6 +29,27 @@ def escape_markdown(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", text)
 
 
+class Linked(str):
+    """Text that carries a MyST cross-reference to show after it (an evidence number).
+
+    It compares and prints as its text, so tables and tests see the data unchanged;
+    only the Markdown rendering adds the link.
+    """
+
+    ref: str
+
+    def __new__(cls, text: str, ref: str) -> Linked:
+        obj = super().__new__(cls, text)
+        obj.ref = ref
+        return obj
+
+
+def inline_markdown(item: str) -> str:
+    """An item as Markdown: its text escaped, then its cross-reference if it has one."""
+    text = escape_markdown(item)
+    return f"{text} {item.ref}" if isinstance(item, Linked) else text
+
+
 def number_word(n: int) -> str:
     """``9`` -> ``"nine"``: numbers up to twenty in words, larger ones in digits."""
     return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
@@ -56,7 +77,7 @@ class Markdown:
 
 def bullet_list(items: list[str] | tuple[str, ...]) -> Markdown:
     """Items as an escaped Markdown bullet list."""
-    return Markdown("".join(f"- {escape_markdown(item)}\n" for item in items))
+    return Markdown("".join(f"- {inline_markdown(item)}\n" for item in items))
 
 
 @cache

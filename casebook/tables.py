@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .book import escape_markdown
+from .book import Linked, escape_markdown, inline_markdown
 from .case import Case
 from .schema import WORK_TYPES
 
@@ -71,7 +71,7 @@ def _cell_lines(cell: Cell, lead: str) -> list[str]:
         return [lead.rstrip()]
     # A bullet list inside the cell; "+" keeps it apart from the table's own "*" and "-".
     pad = " " * len(lead)
-    items = [escape_markdown(item) for item in cell]
+    items = [inline_markdown(item) for item in cell]
     return [lead + "+ " + items[0]] + [pad + "+ " + item for item in items[1:]]
 
 
@@ -82,17 +82,30 @@ def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
 WORK_TYPE_HEADERS = {t: f"{t.capitalize()} work" for t in WORK_TYPES}
 
 
-def institutional_work(case: Case) -> Table:
+def _evidence(case: Case, kind: str, ident: str, text: str, linked: bool) -> str:
+    if not linked:
+        return text
+    from .evidence import link, marks
+
+    return Linked(text, link(marks(case)[(kind, ident)]))
+
+
+def institutional_work(case: Case, evidence: bool = True) -> Table:
     """Table 1 – The institutional work of multiple actors.
 
     One row per actor group (in the order of ``actors.csv``), one column per type of
-    institutional work; each cell lists that group's activities of that type.
+    institutional work; each cell lists that group's activities of that type, each with
+    the number of its entry in the Evidence appendix (``evidence=False`` leaves it out).
     """
     work = _ordered(case.institutional_work)
     rows = []
     for actor in _ordered(case.actors).itertuples():
         mine = work[work["actor"] == actor.id]
-        cells = [tuple(mine.loc[mine["work_type"] == t, "activity"].astype(str)) for t in WORK_TYPES]
+        cells = [
+            tuple(_evidence(case, "activity", str(w.id), str(w.activity), evidence)
+                  for w in mine[mine["work_type"] == t].itertuples())
+            for t in WORK_TYPES
+        ]
         rows.append((str(actor.label), *cells))
     header = ("Actors", *(WORK_TYPE_HEADERS[t] for t in WORK_TYPES))
     return Table("table-1", "The institutional work of multiple actors", header, tuple(rows), (22, 26, 26, 26))
@@ -125,7 +138,7 @@ def finding_text(text: str, note: object) -> str:
     return f"{text} ({note})" if isinstance(note, str) and note else text
 
 
-def governance_in_practice(case: Case) -> Table:
+def governance_in_practice(case: Case, evidence: bool = True) -> Table:
     """Table 3 – Collaborative governance in practice (Appendix 3).
 
     One row per element of the framework that has findings, in framework order; an
@@ -140,7 +153,9 @@ def governance_in_practice(case: Case) -> Table:
             continue
         path = _element_path(case, str(element.id)) or [str(element.label)]
         name = path[0] + (": " + ", ".join(p[0].lower() + p[1:] for p in path[1:]) if len(path) > 1 else "")
-        bullets = tuple(finding_text(str(f.text), f.note) for f in mine.itertuples())
+        bullets = tuple(
+            _evidence(case, "finding", str(f.id), finding_text(str(f.text), f.note), evidence) for f in mine.itertuples()
+        )
         rows.append((name, bullets))
     return Table("table-3", "Collaborative governance in practice", ("Element of the framework", "In the case"), tuple(rows), (28, 72))
 

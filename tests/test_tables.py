@@ -96,7 +96,7 @@ def test_tables_carry_numbered_captions_and_labels(case):
 
 
 def test_rendered_table1_is_a_real_table_with_headers(case):
-    html = render_html(tables.institutional_work(case).markdown())
+    html = render_html(tables.institutional_work(case, evidence=False).markdown())  # {ref} needs Sphinx
     assert len(re.findall(r"<th[ >]", html)) == 4 and html.count("<tr") == 1 + len(case.actors)
     assert "Joint elaboration of projects" in html
 
@@ -106,7 +106,7 @@ MARKUP = "<script>alert('x')</script> *not bold* | not a cell | {cite:p}`x` $x$ 
 
 def test_markup_in_an_activity_is_shown_escaped_not_run(case_copy):
     set_cell(case_copy, "institutional_work.csv", 2, "activity", MARKUP)
-    html = render_html(tables.institutional_work(casebook.load(case_copy)).markdown())
+    html = render_html(tables.institutional_work(casebook.load(case_copy), evidence=False).markdown())
     assert "<script>" not in html and "&lt;script&gt;alert" in html
     assert "<em>" not in html and "*not bold*" in html
     assert "<a " not in html and "[link](http://example.org)" in html
@@ -118,6 +118,15 @@ def test_markup_in_a_quote_is_shown_escaped_not_run(case_copy):
     html = render_html(quote("q01", casebook.load(case_copy)).text)
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<blockquote>" in html and "Interviewee B, Municipality" in html
+
+
+def test_table_cells_link_to_their_evidence_entries(case):
+    markdown = tables.institutional_work(case).markdown()
+    assert "Policy agenda on the topic of smart city {ref}`E1 <ev-activity-iw01>`" in markdown
+    assert markdown.count("{ref}`E") == len(case.institutional_work)
+    table3 = tables.governance_in_practice(case).markdown()
+    assert table3.count("{ref}`E") == len(case.findings)
+    assert tables.institutional_work(case).frame.equals(tables.institutional_work(case, evidence=False).frame)
 
 
 def test_errata_table_lists_every_correction(case):
