@@ -11,7 +11,7 @@ FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.
 # casebook/sphinxext.py links to this name from every page.
 PDF_NAME := smart-city-governance-turin.pdf
 
-.PHONY: help setup lock check figures html pdf book test test-fast dist clean
+.PHONY: help setup lock check figures html pdf book test test-fast verify dist clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,11 +45,17 @@ pdf: setup figures  ## only the PDF, in _build/latex/book.pdf (also offered for 
 book: html  ## the book: the HTML site in _build/html with its PDF
 	$(MAKE) --no-print-directory pdf
 
-test: book  ## build everything, then run every test against it (nbval re-runs the notebooks)
-	$(PY) -m pytest tests --nbval chapters
+test: setup  ## nbval on the notebooks, then build HTML and PDF, then every test against them
+	@mkdir -p _build
+	$(PY) -m pytest --nbval chapters -p no:cacheprovider --junitxml=_build/nbval.xml
+	$(MAKE) --no-print-directory book
+	$(PY) -m pytest tests
 
 test-fast: setup  ## the tests that need no built book
 	$(PY) -m pytest -m "not built and not pdf and not browser"
+
+verify: setup  ## re-execute every notebook from data/ and compare tables, figure data and outputs with the committed ones
+	$(PY) -m casebook verify --data $(CASE)
 
 dist: book  ## the release bundle dist/smart-city-governance-turin.zip (RO-Crate inside)
 	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip

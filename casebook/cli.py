@@ -75,6 +75,23 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from .case import CaseError
+    from .verify import verify
+
+    project = Path(args.project).resolve()
+    try:
+        checks = verify(project, Path(args.data).resolve() if args.data else None)
+    except CaseError as error:
+        print(error, file=sys.stderr)
+        return 1
+    for check in checks:
+        print(check)
+    failed = sum(not c.ok for c in checks)
+    print(f"{len(checks) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -87,6 +104,10 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     f.add_argument("--out", default="figures", help="output folder (default: figures)")
     f.set_defaults(run=_figures)
+    v = sub.add_parser("verify", help="re-execute every notebook and compare tables, figure data and outputs")
+    v.add_argument("--project", default=".", help="project root (default: .)")
+    v.add_argument("--data", help="case folder (default: data/ of the project)")
+    v.set_defaults(run=_verify)
     r = sub.add_parser("dist", help="write the release bundle (zip with RO-Crate metadata)")
     r.add_argument("--project", default=".", help="project root (default: .)")
     r.add_argument("--build", default="_build", help="build folder holding html/ and latex/ (default: _build)")

@@ -464,6 +464,11 @@ def spec(fig: go.Figure) -> dict:
     return json.loads(pio.to_json(fig, pretty=False, engine="json"))
 
 
+def json_text(fig: go.Figure) -> str:
+    """The figure's spec as stable JSON text (sorted keys): what ``figures/figure1.json`` holds."""
+    return json.dumps(spec(fig), indent=1, sort_keys=True) + "\n"
+
+
 def _normalise_svg(data: bytes) -> bytes:
     """Replace the random ids kaleido writes into SVGs by stable ones."""
     text = data.decode("utf-8")
@@ -511,6 +516,6 @@ def write_static(case: Case, folder: Path | str, stem: str = "figure1") -> dict[
     )
     out["html"] = html_path
     json_path = folder / f"{stem}.json"
-    json_path.write_text(json.dumps(spec(fig), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    json_path.write_text(json_text(fig), encoding="utf-8")
     out["json"] = json_path
     return out

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -66,13 +67,14 @@ def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[
     previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
     env.casebook_fingerprints = current  # type: ignore[attr-defined]
     touched = {key for key, value in current.items() if previous.get(key) != value}
+    always = [d for d in getattr(env, "casebook_report_docs", set()) if d in env.found_docs and d not in added]
     if not touched:
-        return []
+        return always
     deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
     notebooks = [d for d in env.found_docs if d not in added and _is_notebook(env, d)]
     if PACKAGE_KEY in touched:  # the package renders pages too (this extension, the bib style)
         return [d for d in env.found_docs if d not in added]
-    return [d for d in notebooks if d not in deps or deps[d] & touched]
+    return always + [d for d in notebooks if d not in deps or deps[d] & touched]
 
 
 def _start_logging(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -96,6 +98,7 @@ def _collect_dependencies(app: Sphinx, doctree: nodes.document) -> None:
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     getattr(env, "casebook_deps", {}).pop(docname, None)
+    getattr(env, "casebook_report_docs", set()).discard(docname)
 
 
 def _static(app: Sphinx, config: Any) -> None:
@@ -136,9 +139,114 @@ def _drop_thebe(app: Sphinx) -> None:
         ]
 
 
+class report_placeholder(nodes.General, nodes.Element):
+    """Where the reproducibility report goes; filled in once every page has been read."""
+
+
+class ReproducibilityReport(Directive):
+    """``{casebook-reproducibility}``: the report of this build (see :mod:`casebook.report`)."""
+
+    def run(self) -> list[nodes.Node]:
+        env = self.state.document.settings.env
+        if not hasattr(env, "casebook_report_docs"):
+            env.casebook_report_docs = set()
+        env.casebook_report_docs.add(env.docname)
+        return [report_placeholder()]
+
+
+def _cell(value: str | nodes.Node) -> nodes.entry:
+    entry = nodes.entry()
+    entry += value if isinstance(value, nodes.Node) else nodes.paragraph(text=value)
+    return entry
+
+
+def _table(header: list[str], rows: list[list[str | nodes.Node]], widths: list[int]) -> nodes.table:
+    table = nodes.table(classes=["casebook-report"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head, body = nodes.thead(), nodes.tbody()
+    group += head
+    group += body
+    row = nodes.row()
+    for title in header:
+        row += _cell(title)
+    head += row
+    for values in rows:
+        row = nodes.row()
+        for value in values:
+            row += _cell(value)
+        body += row
+    return table
+
+
+def _section(title: str, *content: nodes.Node) -> nodes.section:
+    ident = "report-" + title.lower().replace(" ", "-").replace("(", "").replace(")", "")
+    section = nodes.section(ids=[ident], names=[ident])
+    section += nodes.title(text=title)
+    for node in content:
+        section += node
+    return section
+
+
+def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(report_placeholder))
+    if not placeholders:
+        return
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    from . import report
+    from .case import load
+
+    latex = app.builder.format == "latex"
+
+    def digest(value: str) -> nodes.Node:  # full in HTML, the first 16 hex digits in print
+        return nodes.literal(text=value[:16] + "…" if latex else value)
+
+    case = load(default_data_dir())
+    project = Path(app.srcdir)
+    ran = []
+    for doc in sorted(app.env.found_docs):
+        data = NbMetadataCollector.get_exec_data(app.env, doc)
+        if data:
+            when = report.dt.datetime.fromtimestamp(data["mtime"], report.dt.UTC).replace(microsecond=0).isoformat()
+            seconds = "–" if data.get("runtime") is None else f"{data['runtime']:.1f}"
+            ran.append([doc, data.get("method", ""), seconds, "yes" if data.get("succeeded") else "NO", when])
+    nbval = report.nbval_result(Path(app.outdir).parent / "nbval.xml")
+    if nbval is None:
+        nbval_text = "No nbval result in this build folder yet (make test runs nbval before it builds the book)."
+    else:
+        verdict = "all passed" if nbval.passed else f"{nbval.failures + nbval.errors} FAILED"
+        nbval_text = (f"Last nbval run ({nbval.when}): {nbval.tests} notebook cells re-executed and compared with "
+                      f"the committed outputs, {verdict}, in {nbval.seconds:.1f} s.")
+    content = [
+        _section("This build", nodes.bullet_list("", *[
+            nodes.list_item("", nodes.paragraph(text=line)) for line in (
+                f"Built at {report.build_time()} with the {app.builder.name} builder.",
+                f"Case data: {Path(os.path.relpath(case.root, project)).as_posix()}/",
+                nbval_text,
+            )
+        ])),
+        _section("Software", _table(["Package", "Version"], [list(v) for v in report.versions()], [30, 70])),
+        _section("Data", _table(["File", "SHA-256"], [[n, digest(s)] for n, s in report.data_checksums(case)],
+                                [30, 70])),
+        _section("Generated from the data", _table(
+            ["Artefact", "What", "SHA-256"],
+            [[a.name, a.what, digest(a.sha256)] for a in report.artefacts(case, project / "figures")], [22, 28, 50])),
+        _section("Notebooks executed", _table(["Page", "Method", "Seconds", "Succeeded", "Executed at (UTC)"], ran,
+                                               [34, 12, 10, 12, 32])),
+    ]
+    for placeholder in placeholders:
+        placeholder.replace_self(content)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     _drop_thebe(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
+    app.add_node(report_placeholder)
+    app.add_directive("casebook-reproducibility", ReproducibilityReport)
+    app.connect("doctree-resolved", _fill_report)
     app.connect("env-get-outdated", _outdated)
     app.connect("source-read", _start_logging)
     app.connect("doctree-read", _collect_dependencies)

@@ -174,3 +174,50 @@ def errata(case: Case) -> Table:
     )
     header = ("Where", "The source prints", "This edition prints", "Why")
     return Table(None, None, header, rows, (18, 26, 26, 30))
+
+
+def code_book(case: Case) -> Table:
+    """The code book with counts: how often each code is used, computed from the data.
+
+    Framework elements count the quotes coded with them, the Table 3 findings under
+    them and the Figure 1 arrows pointing at them; types of work count coded quotes,
+    Table 1 activities and arrows; actor groups count the quotes their members spoke,
+    their activities and the arrows they draw.
+    """
+    codings, findings = case.codings, case.findings
+    work, relations = case.institutional_work, case.relations
+    speakers = case.excerpts.merge(case.interviewees, left_on="interviewee", right_on="id", suffixes=("", "_person"))
+
+    def coded(scheme: str, code: str) -> int:
+        return int(((codings["scheme"] == scheme) & (codings["code"] == code)).sum())
+
+    rows: list[tuple[Cell, ...]] = []
+    for e in _ordered(case.framework).itertuples():
+        rows.append((str(e.label), "framework element", str(coded("framework", e.id)),
+                     str(int((findings["element"] == e.id).sum())), "–", str(int((relations["target"] == e.id).sum()))))
+    for t in WORK_TYPES:
+        rows.append((WORK_TYPE_HEADERS[t], "type of institutional work", str(coded("work_type", t)), "–",
+                     str(int((work["work_type"] == t).sum())), str(int((relations["work_type"] == t).sum()))))
+    for a in _ordered(case.actors).itertuples():
+        quotes = int((speakers["actor"] == a.id).sum()) + coded("actor", a.id)
+        rows.append((str(a.label), "actor group", str(quotes), "–", str(int((work["actor"] == a.id).sum())),
+                     str(int((relations["source"] == a.id).sum()))))
+    header = ("Code", "Code book", "Quotes", "Findings (Table 3)", "Activities (Table 1)", "Arrows (Figure 1)")
+    return Table(None, None, header, tuple(rows), (26, 22, 10, 14, 14, 14))
+
+
+def coded_quotes(case: Case) -> Table:
+    """Every published quote with its speaker, its codes and where the article prints it."""
+    people = case.interviewees.set_index("id")
+    elements = case.framework.set_index("id")["label"]
+    sections = case.sections.set_index("id")["title"]
+    rows: list[tuple[Cell, ...]] = []
+    for q in case.excerpts.itertuples():
+        mine = case.codings[case.codings["excerpt"] == q.id]
+        framework = tuple(str(elements[c]) for c in mine.loc[mine["scheme"] == "framework", "code"])
+        work = tuple(WORK_TYPE_HEADERS[str(c)] for c in mine.loc[mine["scheme"] == "work_type", "code"])
+        uses = case.excerpt_uses[case.excerpt_uses["excerpt"] == q.id]
+        speaker = f"{q.interviewee} ({people.loc[q.interviewee, 'short_organization']})"
+        rows.append((str(q.id), speaker, str(q.text), framework, work, tuple(str(sections[s]) for s in uses["section"])))
+    header = ("Quote", "Interviewee", "Text", "Framework elements", "Type of work", "Printed in")
+    return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -132,3 +133,29 @@ def test_executing_a_chapter_never_writes_its_data(case_copy, broken, tmp_path):
         client.execute(env=env)
         assert "Foundation Alfa" in str(nb.cells[-1].outputs)
     assert digest(case_copy) == before
+
+
+def test_evidence_appendix_has_an_entry_for_every_claim(case):
+    from casebook import evidence
+
+    tree = page("evidence")
+    ids = set(tree.xpath("//@id"))
+    for claim in evidence.claims(case):
+        assert claim.label in ids, claim.label
+        assert claim.sources, claim.label
+
+
+def test_table_cells_and_arrows_link_to_the_evidence_appendix(case):
+    links = page("05-institutional-work").xpath('//table[@id="table-1"]//a[contains(@href, "evidence.html")]/@href')
+    assert sorted(h.split("#")[1] for h in links) == sorted(f"ev-activity-{i}" for i in case.institutional_work["id"])
+    arrows = page("06-discussion").xpath('//a[contains(@href, "evidence.html#ev-relation-")]/@href')
+    assert {h.split("#")[1] for h in arrows} == {f"ev-relation-{i}" for i in case.relations["id"]}
+
+
+def test_reproducibility_page_reports_checksums_versions_and_executions(case):
+    body = text(page("reproducibility"))
+    for name, sha in case.checksums().items():
+        assert f"{name} {sha}" in body
+    assert re.search(r"Built at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", body)
+    assert "jupyter-book 1.0.4" in body and "Figure 1 data" in body
+    assert "chapters/05-institutional-work" in body

@@ -1,0 +1,108 @@
+"""What a build re-ran and what it produced: the facts behind the reproducibility page.
+
+The page itself is drawn by the book's Sphinx extension at the end of each build; this
+module gathers the facts: software versions, SHA-256 of every data file and of every
+generated artefact (tables, Figure 1's data and files, the REFI-QDA export), the
+notebooks executed and how long each took, and the last nbval result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import platform
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .case import Case
+
+PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinxcontrib-bibtex", "pandas", "plotly", "networkx",
+            "kaleido", "lxml", "nbval", "casebook")
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """Something generated from the data, and its SHA-256."""
+
+    name: str
+    what: str
+    sha256: str
+
+
+def _sha(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def build_time() -> str:
+    """Now, in ISO 8601 UTC (or SOURCE_DATE_EPOCH when a reproducible build sets it)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=0).isoformat()
+
+
+def versions() -> list[tuple[str, str]]:
+    """Python, the platform and the key packages, with their versions."""
+    out = [("Python", platform.python_version()), ("Platform", platform.platform(terse=True))]
+    for name in PACKAGES:
+        try:
+            out.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            out.append((name, "not installed"))
+    return out
+
+
+def data_checksums(case: Case) -> list[tuple[str, str]]:
+    """SHA-256 of every file of the case folder the package reads."""
+    return sorted(case.checksums().items())
+
+
+def artefacts(case: Case, figures_dir: Path | None = None) -> list[Artefact]:
+    """SHA-256 of what the book generates from the data."""
+    from . import figures, qdpx, tables
+
+    out = [
+        Artefact("Table 1", "MyST table, as the book shows it", _sha(tables.institutional_work(case).markdown())),
+        Artefact("Table 2", "MyST table", _sha(tables.interviewees(case).markdown())),
+        Artefact("Table 3", "MyST table", _sha(tables.governance_in_practice(case).markdown())),
+        Artefact("Code book", "MyST table (coding page)", _sha(tables.code_book(case).markdown())),
+        Artefact("Figure 1 data", "plotly JSON (data and layout)", _sha(figures.json_text(figures.figure(case)))),
+        Artefact("REFI-QDA project", "QDPX archive", _sha(qdpx.qdpx_bytes(case))),
+    ]
+    if figures_dir is not None and figures_dir.is_dir():
+        for path in sorted(figures_dir.glob("figure1.*")):
+            if path.suffix != ".html":
+                out.append(Artefact(f"figures/{path.name}", "file written by make figures", _sha(path.read_bytes())))
+    return out
+
+
+@dataclass(frozen=True)
+class NbvalResult:
+    """Summary of the last nbval run (pytest --nbval --junitxml)."""
+
+    tests: int
+    failures: int
+    errors: int
+    skipped: int
+    seconds: float
+    when: str
+
+    @property
+    def passed(self) -> bool:
+        return self.tests > 0 and self.failures == 0 and self.errors == 0
+
+
+def nbval_result(junit_xml: Path) -> NbvalResult | None:
+    """Read a junit XML file written by ``pytest --nbval``; None if there is none."""
+    if not junit_xml.is_file():
+        return None
+    root = ET.parse(junit_xml).getroot()
+    suite = root if root.tag == "testsuite" else root.find("testsuite")
+    if suite is None:
+        return None
+    return NbvalResult(
+        int(suite.get("tests", 0)), int(suite.get("failures", 0)), int(suite.get("errors", 0)),
+        int(suite.get("skipped", 0)), float(suite.get("time", 0.0)), suite.get("timestamp", ""),
+    )

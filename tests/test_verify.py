@@ -1,0 +1,49 @@
+"""make verify: passes on the committed state, fails when data change without a rebuild."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+
+import casebook
+from casebook import verify
+from conftest import DATA, ROOT, row_of, set_cell
+
+CHAPTERS = ROOT / "chapters"
+
+
+def committed() -> dict[str, nbformat.NotebookNode]:
+    return {p.name: nbformat.read(p, as_version=4) for p in sorted(CHAPTERS.glob("*.ipynb"))}
+
+
+def test_committed_tables_and_figure_match_the_data():
+    checks = verify.compare_tables(casebook.load(DATA), committed()) + [
+        verify.compare_figure(casebook.load(DATA), ROOT / "figures")
+    ]
+    assert all(c.ok for c in checks), [str(c) for c in checks]
+
+
+def test_a_notebook_re_executed_from_data_matches_its_committed_outputs():
+    path = CHAPTERS / "appendix-1-interviewees.ipynb"
+    check = verify.compare_notebook(committed()[path.name], verify.execute(path, DATA), path.name)
+    assert check.ok, str(check)
+
+
+def test_changing_a_data_cell_without_rebuilding_fails_verify(case_copy):
+    set_cell(case_copy, "interviewees.csv", row_of(case_copy, "interviewees.csv", "id", "H"), "role", "Director")
+    tables = verify.compare_tables(casebook.load(case_copy), committed())
+    assert [c.ok for c in tables] == [True, False, True]
+    path = CHAPTERS / "appendix-1-interviewees.ipynb"
+    check = verify.compare_notebook(committed()[path.name], verify.execute(path, case_copy), path.name)
+    assert not check.ok and "outputs differ" in str(check)
+
+
+def test_verify_command_prints_a_verdict_per_artefact_and_fails(case_copy):
+    set_cell(case_copy, "actors.csv", 2, "label", "The European Union")
+    result = subprocess.run([sys.executable, "-m", "casebook", "verify", "--data", str(case_copy)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "FAIL  Table 1" in result.stdout and "FAIL  Figure 1 data" in result.stdout
+    assert "PASS  Table 2" in result.stdout
