@@ -8,8 +8,10 @@ export CASEBOOK_DATA := $(abspath $(CASE))
 
 FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.py casebook/case.py
 
-# casebook/sphinxext.py links to this name from every page.
-PDF_NAME := smart-city-governance-turin.pdf
+# The downloads the site offers; casebook/sphinxext.py links to these names from every page.
+PDF_NAME  := smart-city-governance-turin.pdf
+QDPX_NAME := smart-city-governance-turin.qdpx
+DATA_NAME := smart-city-governance-turin-data.zip
 
 .PHONY: help setup lock check figures html pdf book test test-fast verify dist clean
 
@@ -33,9 +35,11 @@ figures: setup figures/figure1.json  ## Figure 1 as SVG, PNG, PDF, HTML and JSON
 figures/figure1.json: $(FIGURE_INPUTS)
 	$(PY) -m casebook figures --data $(CASE) --out figures
 
-html: setup figures  ## only the HTML site, in _build/html
+html: setup figures  ## only the HTML site, in _build/html (with the data and the REFI-QDA project to download)
 	$(PY) -m casebook check $(CASE)
 	$(JB) build . $(STRICT)
+	$(PY) -m casebook export-qdpx _build/html/$(QDPX_NAME) --data $(CASE)
+	$(PY) -m casebook export-data _build/html/$(DATA_NAME) --data $(CASE)
 
 pdf: setup figures  ## only the PDF, in _build/latex/book.pdf (also offered for download by the site)
 	$(PY) -m casebook check $(CASE)
@@ -58,7 +62,7 @@ verify: setup  ## re-execute every notebook from data/ and compare tables, figur
 	$(PY) -m casebook verify --data $(CASE)
 
 dist: book  ## the release bundle dist/smart-city-governance-turin.zip (RO-Crate inside)
-	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip
+	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip --add _build/html/$(QDPX_NAME)
 
 clean:  ## remove everything the build made
 	rm -rf _build dist

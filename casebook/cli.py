@@ -6,8 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from .case import default_data_dir
+from .case import Case, CaseError, default_data_dir, load
 from .validate import check
+
+
+def _case(args: argparse.Namespace) -> Case:
+    """The case named by ``--data`` (default: $CASEBOOK_DATA or data/); CaseError if invalid."""
+    return load(Path(args.data) if args.data else None)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -31,15 +36,9 @@ def _dictionary(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from .case import CaseError, load
     from .figures import write_static
 
-    try:
-        case = load(Path(args.data) if args.data else None)
-    except CaseError as error:
-        print(error, file=sys.stderr)
-        return 1
-    for fmt, path in write_static(case, args.out).items():
+    for path in write_static(_case(args), args.out).values():
         print(f"wrote {path}")
     return 0
 
@@ -62,29 +61,18 @@ def _dist(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from . import qdpx
-    from .case import CaseError, load
+    from . import qdpx, release
 
-    try:
-        case = load(Path(args.data) if args.data else None)
-    except CaseError as error:
-        print(error, file=sys.stderr)
-        return 1
-    write = qdpx.write_qdpx if args.command == "export-qdpx" else qdpx.write_qdc
-    print(f"wrote {write(case, args.out)}")
+    case = _case(args)
+    write = {"export-qdpx": qdpx.write_qdpx, "export-qdc": qdpx.write_qdc, "export-data": release.write_data}
+    print(f"wrote {write[args.command](case, args.out)}")
     return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .case import CaseError
     from .verify import verify
 
-    project = Path(args.project).resolve()
-    try:
-        checks = verify(project, Path(args.data).resolve() if args.data else None)
-    except CaseError as error:
-        print(error, file=sys.stderr)
-        return 1
+    checks = verify(Path(args.project).resolve(), Path(args.data).resolve() if args.data else None)
     for check in checks:
         print(check)
     failed = sum(not c.ok for c in checks)
@@ -122,9 +110,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("out", metavar="OUT.qdc", help="file to write (folders are created)")
     b.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     b.set_defaults(run=_export)
+    e = sub.add_parser("export-data", help="write the case folder (CSV files and datapackage.json) as a zip")
+    e.add_argument("out", metavar="OUT.zip", help="archive to write (folders are created)")
+    e.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
+    e.set_defaults(run=_export)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except CaseError as error:  # invalid data: the list of problems, never a traceback
+        print(error, file=sys.stderr)
+        return 1

@@ -152,6 +152,18 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
     archive.writestr(info, data, compresslevel=9)
 
 
+def write_data(case, out: Path | str) -> Path:
+    """The case folder (every file casebook reads) as a deterministic zip, for download."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w") as archive:
+        for name in sorted(case.checksums()):
+            _add(archive, f"data/{name}", (case.root / name).read_bytes())
+        if (case.root / "README.md").is_file():
+            _add(archive, "data/README.md", (case.root / "README.md").read_bytes())
+    return out
+
+
 def write(project: Path, build: Path, out: Path, extra: Iterable[Path] = ()) -> Path:
     """Write the bundle to ``out`` (a .zip) and return its path."""
     files = members(project, build, extra)

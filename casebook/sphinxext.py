@@ -30,7 +30,12 @@ from .case import DEPENDENCY_LOG_ENV, default_data_dir
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
 TEMPLATES = PACKAGE / "templates"
-PDF_NAME = "smart-city-governance-turin.pdf"  # the Makefile copies the PDF here, beside index.html
+# What the Makefile puts beside index.html for readers to take away (see its *_NAME variables).
+DOWNLOADS = {
+    "casebook_pdf": "smart-city-governance-turin.pdf",
+    "casebook_qdpx": "smart-city-governance-turin.qdpx",
+    "casebook_data": "smart-city-governance-turin-data.zip",
+}
 PACKAGE_KEY = "<casebook package>"
 
 
@@ -105,7 +110,7 @@ def _static(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
     # "light" until the reader picks a mode (pydata-sphinx-theme logs an error for an empty one)
-    config.html_context = {"default_mode": "light", **config.html_context, "casebook_pdf": PDF_NAME}
+    config.html_context = {"default_mode": "light", **config.html_context, **DOWNLOADS}
 
 
 def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:

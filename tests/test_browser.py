@@ -174,12 +174,15 @@ def test_figure1_draws_offline_and_shows_hover_text(visits, tmp_path_factory):
     assert "Joint elaboration of projects" in hover
 
 
-def test_pdf_download_link_works(visits, server):
+def test_downloads_offered_by_the_site_work(visits, server):
     v = visits["chapters/index.html"]
-    href = v.page.evaluate("() => document.querySelector('.casebook-downloads a').href")
-    assert href.startswith(server) and href.endswith(".pdf")
-    response = v.context.request.get(href)
-    assert response.status == 200 and response.body()[:4] == b"%PDF"
+    hrefs = v.page.evaluate("() => [...document.querySelectorAll('.casebook-downloads a')].map(a => a.href)")
+    magic = {".pdf": b"%PDF", ".qdpx": b"PK", ".zip": b"PK"}
+    assert sorted(h.rsplit(".", 1)[1] for h in hrefs) == ["pdf", "qdpx", "zip"]
+    for href in hrefs:
+        response = v.context.request.get(href)
+        assert response.status == 200, href
+        assert response.body().startswith(magic["." + href.rsplit(".", 1)[1]]), href
 
 
 def test_search_works_offline(browser, server):
