@@ -142,6 +142,14 @@ def _drop_thebe(app: Sphinx) -> None:
         app.events.listeners[event] = [
             listener for listener in listeners if not listener.handler.__module__.startswith("sphinx_thebe")
         ]
+    app.connect("config-inited", _drop_thebe_css)
+
+
+def _drop_thebe_css(app: Sphinx, config: Any) -> None:
+    """Its setup also links sphinx-thebe.css, which its (dropped) hook would have copied:
+    without this, a clean build links a file that is not there (a 404 on every page)."""
+    app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files
+                              if not str(name).startswith("sphinx-thebe")]
 
 
 class report_placeholder(nodes.General, nodes.Element):
