@@ -154,10 +154,12 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
         path = _element_path(case, str(element.id)) or [str(element.label)]
         name = path[0] + (": " + ", ".join(p[0].lower() + p[1:] for p in path[1:]) if len(path) > 1 else "")
         bullets = tuple(
-            _evidence(case, "finding", str(f.id), finding_text(str(f.text), f.note), evidence) for f in mine.itertuples()
+            _evidence(case, "finding", str(f.id), finding_text(str(f.text), f.note), evidence)
+            for f in mine.itertuples()
         )
         rows.append((name, bullets))
-    return Table("table-3", "Collaborative governance in practice", ("Element of the framework", "In the case"), tuple(rows), (28, 72))
+    header = ("Element of the framework", "In the case")
+    return Table("table-3", "Collaborative governance in practice", header, tuple(rows), (28, 72))
 
 
 def interview_outline(case: Case) -> Sequence[str]:
@@ -182,7 +184,7 @@ def code_book(case: Case) -> Table:
     Framework elements count the quotes coded with them, the Table 3 findings under
     them and the Figure 1 arrows pointing at them; types of work count coded quotes,
     Table 1 activities and arrows; actor groups count the quotes their members spoke,
-    their activities and the arrows they draw.
+    or are coded with them (each quote once), their activities and the arrows they draw.
     """
     codings, findings = case.codings, case.findings
     work, relations = case.institutional_work, case.relations
@@ -199,7 +201,9 @@ def code_book(case: Case) -> Table:
         rows.append((WORK_TYPE_HEADERS[t], "type of institutional work", str(coded("work_type", t)), "–",
                      str(int((work["work_type"] == t).sum())), str(int((relations["work_type"] == t).sum()))))
     for a in _ordered(case.actors).itertuples():
-        quotes = int((speakers["actor"] == a.id).sum()) + coded("actor", a.id)
+        spoken = set(speakers.loc[speakers["actor"] == a.id, "id"])
+        tagged = set(codings.loc[(codings["scheme"] == "actor") & (codings["code"] == a.id), "excerpt"])
+        quotes = len(spoken | tagged)  # a quote both spoken by a member and coded with the group counts once
         rows.append((str(a.label), "actor group", str(quotes), "–", str(int((work["actor"] == a.id).sum())),
                      str(int((relations["source"] == a.id).sum()))))
     header = ("Code", "Code book", "Quotes", "Findings (Table 3)", "Activities (Table 1)", "Arrows (Figure 1)")
@@ -218,6 +222,7 @@ def coded_quotes(case: Case) -> Table:
         work = tuple(WORK_TYPE_HEADERS[str(c)] for c in mine.loc[mine["scheme"] == "work_type", "code"])
         uses = case.excerpt_uses[case.excerpt_uses["excerpt"] == q.id]
         speaker = f"{q.interviewee} ({people.loc[q.interviewee, 'short_organization']})"
-        rows.append((str(q.id), speaker, str(q.text), framework, work, tuple(str(sections[s]) for s in uses["section"])))
+        printed = tuple(str(sections[s]) for s in uses["section"])
+        rows.append((str(q.id), speaker, str(q.text), framework, work, printed))
     header = ("Quote", "Interviewee", "Text", "Framework elements", "Type of work", "Printed in")
     return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18))

@@ -73,9 +73,10 @@ def test_table3_groups_findings_under_framework_elements_with_notes_in_brackets(
         "System context", "Drivers", "Collaboration dynamics: shared motivation",
         "Collaboration dynamics: capacity for joint action", "Actions",
     ]
-    assert "Limited and fragmented resources (Funding, time, technical and logistical support, skills, expertise, etc.)" in (
-        frame.loc["Collaboration dynamics: capacity for joint action", "In the case"].split("\n")
+    resources = (
+        "Limited and fragmented resources (Funding, time, technical and logistical support, skills, expertise, etc.)"
     )
+    assert resources in frame.loc["Collaboration dynamics: capacity for joint action", "In the case"].split("\n")
     assert sum(len(c.split("\n")) for c in frame["In the case"]) == len(case.findings)
 
 
@@ -138,3 +139,19 @@ def test_errata_table_lists_every_correction(case):
 def test_interview_outline_in_order(case):
     assert tables.interview_outline(case)[0].startswith("Interviewee's previous experiences")
     assert len(tables.interview_outline(case)) == 9
+
+
+def test_code_book_counts_a_quote_of_an_actor_group_once(case_copy):
+    """A quote spoken by a member of a group and also coded with that group is one quote."""
+    case = casebook.load(case_copy)
+    quote = case.excerpts.iloc[0]
+    group = case.interviewees.set_index("id").loc[quote["interviewee"], "actor"]
+    label = case.actors.set_index("id").loc[group, "label"]
+
+    def count(c) -> int:
+        return int(next(r[2] for r in tables.code_book(c).rows if r[0] == label))
+
+    before = count(case)
+    with (case_copy / "codings.csv").open("a", encoding="utf-8") as out:
+        out.write(f"{quote['id']},actor,{group}\n")
+    assert count(casebook.load(case_copy)) == before
