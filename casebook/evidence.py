@@ -163,7 +163,9 @@ def appendix_markdown(case: Case, section_labels: bool = True) -> str:
         if claim.shown_in != current:
             current = claim.shown_in
             out.append(f"## Claims of {headings[current]} ({{numref}}`{TABLE_LABELS[current]}`)\n")
-        out.append(f"({claim.label})=\n**{claim.mark}.** {escape_markdown(claim.text)} — *{escape_markdown(claim.where)}*\n")
+        out.append(
+            f"({claim.label})=\n**{claim.mark}.** {escape_markdown(claim.text)} — *{escape_markdown(claim.where)}*\n"
+        )
         for source in claim.sources:
             out.append("\n".join(_source_lines(source, uses, section_labels)) + "\n")
     # Index: each source, the claims that rest on it.

@@ -108,7 +108,7 @@ def layout(g: nx.MultiDiGraph) -> Layout:
             weights = [_weight(g, k) for k in kids]
             gap, x = 0.3, ix0
             room = (ix1 - ix0) - gap * max(len(kids) - 1, 0)
-            for k, w in zip(kids, weights):
+            for k, w in zip(kids, weights, strict=True):
                 width = room * w / sum(weights)
                 place(k, (x, iy0, x + width, iy1), level + 1)
                 x += width + gap
@@ -332,7 +332,8 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
             faded = d["status"] == "missing"
             cut = _head_start(points, 0.3)  # the last stretch is drawn by the arrowhead
             fig.add_trace(go.Scatter(
-                x=[p[0] for p in points[: cut + 1]], y=[p[1] for p in points[: cut + 1]], mode="lines", showlegend=False,
+                x=[p[0] for p in points[: cut + 1]], y=[p[1] for p in points[: cut + 1]],
+                mode="lines", showlegend=False,
                 line=dict(color=colour, width=width, dash=STATUS_DASH[d["status"]]), opacity=0.55 if faded else 1,
                 hoverinfo="skip",
             ))
@@ -473,7 +474,7 @@ def _normalise_svg(data: bytes) -> bytes:
     """Replace the random ids kaleido writes into SVGs by stable ones."""
     text = data.decode("utf-8")
     ids = list(dict.fromkeys(re.findall(r'id="([^"]+)"', text)))
-    for i, old in enumerate(sorted(ids, key=len, reverse=True)):
+    for old in sorted(ids, key=len, reverse=True):
         text = re.sub(rf"(?<![\w-]){re.escape(old)}(?![\w-])", f"f1id{ids.index(old)}", text)
     return text.encode("utf-8")
 

@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import schema
 from .schema import Field, Resource
@@ -56,6 +55,7 @@ CONFUSABLES = dict(
     zip(
         "АВЕКМНОРСТУХаеорсухіјѕІЈЅԁԛԝҮһΑΒΕΖΗΙΚΜΝΟΡΤΥΧονι",
         "ABEKMHOPCTYXaeopcyxijsIJSdqwYhABEZHIKMNOPTYXovi",
+        strict=True,
     )
 )
 INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")
@@ -92,6 +92,12 @@ def _lookalikes(text: str, identifier: bool) -> list[str]:
     return out
 
 
+def _looks(value: Value) -> str:
+    """For a reference that matches nothing: the look-alike letters that may be why."""
+    found = _lookalikes(str(value), identifier=True)
+    return f" (it contains the {', '.join(found)})" if found else ""
+
+
 def _cell_problems(text: str, f: Field) -> Iterator[str]:
     """Problems of one non-empty cell, before its type is read."""
     if text != text.strip():
@@ -122,7 +128,8 @@ def _typed(text: str, f: Field) -> tuple[Value, str | None]:
             return None, f"{value} is below the minimum {f.minimum}"
         return value, None
     if f.pattern and not re.fullmatch(f.pattern, text):
-        return None, f"{text!r} does not have the allowed form {f.pattern} (ASCII letters, digits and the shown punctuation only)"
+        allowed = "ASCII letters, digits and the shown punctuation only"
+        return None, f"{text!r} does not have the allowed form {f.pattern} ({allowed})"
     if f.enum is not None and text not in f.enum:
         return None, f"{text!r} is not allowed{_suggest(text, f.enum)}; allowed values: {', '.join(f.enum)}"
     return text, None
@@ -195,7 +202,9 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
                 continue  # blank line
             if len(cells) != width:
                 problems.append(
-                    Problem(shown, start, None, f"row has {_plural(len(cells), 'cell')} but the header has {width} columns")
+                    Problem(
+                        shown, start, None, f"row has {_plural(len(cells), 'cell')} but the header has {width} columns"
+                    )
                 )
                 continue
             row: dict[str, Value] = {}
@@ -227,13 +236,14 @@ def _unique_problems(table: Table, shown: str) -> Iterator[Problem]:
         keys.append(pk)
     for key in keys:
         seen: dict[tuple[Value, ...], int] = {}
-        for row, line in zip(table.rows, table.lines):
+        for row, line in zip(table.rows, table.lines, strict=True):
             value = tuple(row[k] for k in key)
             if None in value:
                 continue
             if value in seen:
                 what = value[0] if len(value) == 1 else value
-                yield Problem(shown, line, key[-1], f"duplicate {'/'.join(key)} {what!r}; first used in row {seen[value]}")
+                message = f"duplicate {'/'.join(key)} {what!r}; first used in row {seen[value]}"
+                yield Problem(shown, line, key[-1], message)
             else:
                 seen[value] = line
 
@@ -250,12 +260,12 @@ class _Folder:
 
     def ids(self, name: str, key: str = "id") -> set[Value]:
         table = self.tables.get(name)
-        return set(table.column(key)) if table else set()
+        return set(table.column(key)) - {None} if table else set()
 
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, Value]]]:
         table = self.tables.get(name)
         if table:
-            yield from zip(table.lines, table.rows)
+            yield from zip(table.lines, table.rows, strict=True)
 
 
 def _foreign_key_problems(case: _Folder) -> Iterator[Problem]:
@@ -272,19 +282,21 @@ def _foreign_key_problems(case: _Folder) -> Iterator[Problem]:
                 if value is not None and value not in known:
                     yield Problem(
                         case.shown(res.name), line, fk.field,
-                        f"{value!r} is not an id in {target}{_suggest(str(value), map(str, known))};"
+                        f"{value!r} is not an id in {target}{_suggest(str(value), map(str, known))}{_looks(value)};"
                         f" known ids: {_choices(sorted(map(str, known)))}",
                     )
 
 
-def _reference(case: _Folder, name: str, line: int, column: str, value: Value, pools: dict[str, str]) -> Iterator[Problem]:
+def _reference(
+    case: _Folder, name: str, line: int, column: str, value: Value, pools: dict[str, str]
+) -> Iterator[Problem]:
     """Check ``value`` against the ids of one of several tables (``pools``: table -> label)."""
     known = set().union(*(case.ids(t) for t in pools))
     if value is not None and value not in known and all(t in case.tables for t in pools):
         files = " or ".join(schema.resource(t).path for t in pools)
         yield Problem(
             case.shown(name), line, column,
-            f"{value!r} is not an id in {files}{_suggest(str(value), map(str, known))};"
+            f"{value!r} is not an id in {files}{_suggest(str(value), map(str, known))}{_looks(value)};"
             f" known ids: {_choices(sorted(map(str, known)))}",
         )
 
@@ -295,7 +307,8 @@ def _cycle_problems(case: _Folder, name: str, column: str) -> Iterator[Problem]:
         seen, node = {row["id"]}, row[column]
         while node is not None and node in parent:
             if node in seen:
-                yield Problem(case.shown(name), line, column, f"{row['id']!r} ends up inside itself; the {column} chain loops")
+                message = f"{row['id']!r} ends up inside itself; the {column} chain loops"
+                yield Problem(case.shown(name), line, column, message)
                 break
             seen.add(node)
             node = parent[node]
@@ -321,7 +334,7 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
         if rel is None:
             continue
         for column, rel_column in (("actor", "source"), ("work_type", "work_type")):
-            if row[column] != rel[rel_column]:
+            if row[column] is not None and row[column] != rel[rel_column]:
                 yield Problem(
                     case.shown("institutional_work"), line, column,
                     f"{row[column]!r} differs from the {rel_column} {rel[rel_column]!r} of relation {rel['id']!r}",
@@ -352,15 +365,18 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
             if row["evidence_id"] is not None:
                 yield Problem(case.shown("evidence"), line, "evidence_id", "must be empty for a synthesis")
             if row["note"] is None:
-                yield Problem(case.shown("evidence"), line, "note", "is empty, but a synthesis needs a note saying what it rests on")
+                message = "is empty, but a synthesis needs a note saying what it rests on"
+                yield Problem(case.shown("evidence"), line, "note", message)
         elif kind in EVIDENCE_TABLES:
             if row["evidence_id"] is None:
                 yield Problem(case.shown("evidence"), line, "evidence_id", f"is empty, but {kind} evidence needs an id")
             else:
-                yield from _reference(case, "evidence", line, "evidence_id", row["evidence_id"], {EVIDENCE_TABLES[kind]: ""})
+                pool = {EVIDENCE_TABLES[kind]: ""}
+                yield from _reference(case, "evidence", line, "evidence_id", row["evidence_id"], pool)
         key = (row["claim_type"], row["claim_id"], kind, row["evidence_id"])
         if key in seen:
-            yield Problem(case.shown("evidence"), line, "evidence_id", f"duplicate evidence link; first given in row {seen[key]}")
+            message = f"duplicate evidence link; first given in row {seen[key]}"
+            yield Problem(case.shown("evidence"), line, "evidence_id", message)
         seen.setdefault(key, line)
 
     # Every claim the book shows rests on at least one piece of evidence.
@@ -379,9 +395,11 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
     for line, row in case.rows("facts"):
         value, kind = str(row["value"]), row["type"]
         if kind == "integer" and not re.fullmatch(r"-?[0-9]+", value):
-            yield Problem(case.shown("facts"), line, "value", f"{value!r} is not a whole number, as the type column says")
+            message = f"{value!r} is not a whole number, as the type column says"
+            yield Problem(case.shown("facts"), line, "value", message)
         if kind == "month" and not re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
-            yield Problem(case.shown("facts"), line, "value", f"{value!r} is not a month written YYYY-MM, as the type column says")
+            message = f"{value!r} is not a month written YYYY-MM, as the type column says"
+            yield Problem(case.shown("facts"), line, "value", message)
 
     yield from _cycle_problems(case, "framework", "parent")
     yield from _cycle_problems(case, "sections", "parent")
@@ -392,7 +410,8 @@ def _descriptor_problems(root: Path) -> Iterator[Problem]:
     path = root / schema.DESCRIPTOR_NAME
     shown = str(path)
     if not path.is_file():
-        yield Problem(shown, None, None, "file is missing; copy data/datapackage.json (or run `python -m casebook init`)")
+        message = "file is missing; copy data/datapackage.json (or run `python -m casebook init`)"
+        yield Problem(shown, None, None, message)
         return
     try:
         own = json.loads(path.read_text(encoding="utf-8"))
@@ -431,4 +450,3 @@ def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
     problems.extend(_foreign_key_problems(case))
     problems.extend(_rule_problems(case))
     return tables, problems
-

@@ -60,7 +60,7 @@ def execute(path: Path, data_dir: Path) -> nbformat.NotebookNode:
 
 def compare_notebook(committed: nbformat.NotebookNode, fresh: nbformat.NotebookNode, name: str) -> Check:
     differ = []
-    for i, (old, new) in enumerate(zip(committed.cells, fresh.cells)):
+    for i, (old, new) in enumerate(zip(committed.cells, fresh.cells, strict=False)):  # counts compared below
         if old.cell_type != "code" or IGNORE in old.source:
             continue
         if _outputs(old) != _outputs(new):

@@ -149,7 +149,8 @@ def test_activity_whose_actor_does_not_exist(case_copy):
     set_cell(case_copy, "institutional_work.csv", 2, "actor", "mayor")
     found = problems_of(case_copy)
     assert any(
-        p.startswith(f"{case_copy / 'institutional_work.csv'}:2:actor: 'mayor' is not an id in actors.csv") for p in found
+        p.startswith(f"{case_copy / 'institutional_work.csv'}:2:actor: 'mayor' is not an id in actors.csv")
+        for p in found
     )
 
 
@@ -225,13 +226,17 @@ def test_quote_with_markup_is_accepted_and_kept_verbatim(case_copy):
 def test_relation_pointing_nowhere(case_copy):
     set_cell(case_copy, "relations.csv", 2, "target", "citizens")
     message = only_problem(case_copy)
-    assert message.startswith(f"{case_copy / 'relations.csv'}:2:target: 'citizens' is not an id in actors.csv or framework.csv")
+    assert message.startswith(
+        f"{case_copy / 'relations.csv'}:2:target: 'citizens' is not an id in actors.csv or framework.csv"
+    )
 
 
 def test_activity_on_an_arrow_of_another_work_type(case_copy):
     set_cell(case_copy, "institutional_work.csv", 2, "relation", "eu-cultural")
     message = only_problem(case_copy)
-    assert message.startswith(f"{case_copy / 'institutional_work.csv'}:2:work_type: 'political' differs from the work_type")
+    assert message.startswith(
+        f"{case_copy / 'institutional_work.csv'}:2:work_type: 'political' differs from the work_type"
+    )
 
 
 def test_finding_without_evidence_is_an_error(case_copy):
@@ -244,7 +249,9 @@ def test_finding_without_evidence_is_an_error(case_copy):
 
 def test_synthesis_needs_a_note(case_copy):
     line = next(
-        n for n, text in enumerate((case_copy / "evidence.csv").read_text().splitlines(), start=1) if ",synthesis," in text
+        n
+        for n, text in enumerate((case_copy / "evidence.csv").read_text().splitlines(), start=1)
+        if ",synthesis," in text
     )
     set_cell(case_copy, "evidence.csv", line, "note", "")
     assert only_problem(case_copy).startswith(f"{case_copy / 'evidence.csv'}:{line}:note: is empty, but a synthesis")
@@ -252,13 +259,17 @@ def test_synthesis_needs_a_note(case_copy):
 
 def test_unknown_code_in_codings(case_copy):
     set_cell(case_copy, "codings.csv", 2, "code", "trust")
-    assert only_problem(case_copy).startswith(f"{case_copy / 'codings.csv'}:2:code: 'trust' is not an id in framework.csv")
+    assert only_problem(case_copy).startswith(
+        f"{case_copy / 'codings.csv'}:2:code: 'trust' is not an id in framework.csv"
+    )
 
 
 def test_fact_value_that_does_not_match_its_type(case_copy):
     line = row_of(case_copy, "facts.csv", "key", "interview_mean_minutes")
     set_cell(case_copy, "facts.csv", line, "value", "about 70")
-    assert only_problem(case_copy).startswith(f"{case_copy / 'facts.csv'}:{line}:value: 'about 70' is not a whole number")
+    assert only_problem(case_copy).startswith(
+        f"{case_copy / 'facts.csv'}:{line}:value: 'about 70' is not a whole number"
+    )
 
 
 def test_descriptor_that_drifts_from_the_schema(case_copy):

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import DATA, ROOT, SHARED, row_of, set_cell
 from lxml import etree
 
 import casebook
 from casebook import qdpx
 from casebook.cli import main
 from casebook.schema import WORK_TYPES
+from conftest import DATA, ROOT, SHARED, row_of, set_cell
 
 SCHEMAS = SHARED / "refi-qda"
 NS = {"q": qdpx.PROJECT_NS}

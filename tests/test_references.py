@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HTML, PDF, ROOT
 from pybtex.database import BibliographyData, parse_file
 from pybtex.plugin import find_plugin
 
 from casebook import bibstyle
+from conftest import HTML, PDF, ROOT
 
 BIB = ROOT / "references.bib"
 CHAPTERS = ROOT / "chapters"
