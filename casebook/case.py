@@ -5,11 +5,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 
@@ -203,6 +204,33 @@ class Case:
         """SHA-256 of every file of the case folder that casebook reads."""
         names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
         return {n: hashlib.sha256((self.root / n).read_bytes()).hexdigest() for n in names}
+
+
+@dataclass(frozen=True)
+class About:
+    """What a case folder's ``datapackage.json`` says about the case as a whole."""
+
+    name: str
+    title: str
+    description: str
+    notice: str
+    """A warning every page of a book about this case must carry (for instance that the
+    case is fictional); empty for none."""
+
+
+def about(root: Path | str | None = None) -> About:
+    """The name, title, description and notice of the case in ``root`` (default:
+    :func:`default_data_dir`), from its ``datapackage.json``; empty strings where absent."""
+    root = Path(root) if root is not None else default_data_dir()
+    try:
+        descriptor = json.loads((root / schema.DESCRIPTOR_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        descriptor = {}
+    if not isinstance(descriptor, dict):
+        descriptor = {}
+    text = {k: str(descriptor.get(k) or "").strip() for k in ("name", "title", "description", "notice")}
+    return About(name=text["name"] or root.resolve().name, title=text["title"] or f"The case in {root.name}",
+                 description=text["description"], notice=text["notice"])
 
 
 def default_data_dir() -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import bibstyle, schema
-from .case import DEPENDENCY_LOG_ENV, default_data_dir
+from .case import DEPENDENCY_LOG_ENV, about, default_data_dir
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
@@ -110,7 +111,39 @@ def _static(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
     # "light" until the reader picks a mode (pydata-sphinx-theme logs an error for an empty one)
-    config.html_context = {"default_mode": "light", **config.html_context, **DOWNLOADS}
+    config.html_context = {"default_mode": "light", **DOWNLOADS, **config.html_context}
+    _case_metadata(config)
+
+
+def _case_metadata(config: Any) -> None:
+    """What the case folder's datapackage.json says, on every page: its notice (a banner
+    in HTML, a line at the foot of every PDF page) and, for a book made for any case
+    (``casebook_title_from_case: true``), its title."""
+    info = about(default_data_dir())
+    if config.casebook_title_from_case:
+        config.project = config.html_title = info.title
+        config.latex_documents = [(d[0], d[1], info.title, *d[3:]) for d in config.latex_documents]
+    if info.notice:
+        options = dict(config.html_theme_options or {})
+        options["announcement"] = html_escape(info.notice)
+        config.html_theme_options = options
+        elements = dict(config.latex_elements or {})
+        elements["preamble"] = elements.get("preamble", "") + (
+            "\\AddToHook{shipout/foreground}{\\put(\\dimexpr0.5\\paperwidth\\relax,-\\dimexpr\\paperheight-1cm\\relax)"
+            "{\\makebox[0pt]{\\footnotesize\\itshape " + latex_escape(info.notice) + "}}}\n"
+        )
+        config.latex_elements = elements
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def latex_escape(text: str) -> str:
+    """Plain text for LaTeX: its special characters printed, never interpreted."""
+    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+               "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
+    return "".join(special.get(c, c) for c in text)
 
 
 def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -122,6 +155,99 @@ def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, do
         app.add_js_file("plotly.min.js", priority=200)
     if 'role="list" class="citation-list"' in body:
         context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+
+
+DESCRIPTION_CHARS = 200  # what search engines and link previews show of a description
+
+
+def _first_paragraph(doctree: nodes.Node, root: bool) -> str:
+    """The page's first paragraph of prose, or on the landing page the first paragraph of
+    its summary section: not a caption, a quote, a table cell or a line of emphasis alone."""
+    skip = (nodes.block_quote, nodes.Admonition, nodes.table, nodes.figure, nodes.caption, nodes.footnote,
+            nodes.citation, nodes.sidebar, nodes.topic, nodes.field_list, nodes.option_list)
+    scope: nodes.Node = doctree
+    if root:
+        for section in doctree.findall(nodes.section):
+            if "summary" in section[0].astext().lower():
+                scope = section
+                break
+    for paragraph in scope.findall(nodes.paragraph):
+        if any(isinstance(a, skip) for a in _ancestors(paragraph)):
+            continue
+        children = [c for c in paragraph.children if c.astext().strip()]
+        if len(children) == 1 and isinstance(children[0], (nodes.emphasis, nodes.strong)):
+            continue  # "*A reproducible edition*", a bold label, a note in italics
+        text = " ".join(paragraph.astext().split())
+        if text:
+            return text
+    return ""
+
+
+def _ancestors(node: nodes.Node):
+    while node.parent is not None:
+        node = node.parent
+        yield node
+
+
+def trim(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters (with an ellipsis)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.–— ")
+    return cut + "…"
+
+
+def _page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """A meta description and Open Graph tags on every page: title, description, type, site
+    name, and og:url only when the book has a base URL (``html.baseurl`` in _config.yml)."""
+    from html import escape, unescape
+
+    from sphinx.util.nodes import clean_astext
+
+    config = app.config
+    root = pagename == config.root_doc
+    site = config.html_title or config.project or ""  # Jupyter Book's title: sets html_title
+    heading = doctree.next_node(nodes.title) if doctree else None
+    # Pages without a doctree (search, index) have only the template's title, as HTML.
+    title = clean_astext(heading) if heading else unescape(re.sub(r"<[^>]+>", "", context.get("title") or "")) or site
+    description = trim(_first_paragraph(doctree, root)) if doctree else ""
+    if not description:
+        description = trim(f"{site}: {title}" if title != site else site)
+    tags = {
+        "og:title": title, "og:description": description, "og:type": "website" if root else "article",
+        "og:site_name": site,
+    }
+    if context.get("pageurl"):  # Sphinx sets it when html_baseurl is configured
+        tags["og:url"] = context["pageurl"]
+    lines = [f'<meta name="description" content="{escape(description)}" />']
+    lines += [f'<meta property="{key}" content="{escape(value)}" />' for key, value in tags.items()]
+    context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
+
+
+def binder_url(repository: str, path: str | None = None) -> str:
+    """The mybinder.org address that builds ``repository`` with repo2docker and opens ``path``."""
+    from urllib.parse import quote
+
+    repository = repository.strip().rstrip("/")
+    github = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?", repository)
+    if github:
+        base = f"https://mybinder.org/v2/gh/{github[1]}/{github[2]}/HEAD"
+    else:
+        base = f"https://mybinder.org/v2/git/{quote(repository, safe='')}/HEAD"
+    return base + (f"?labpath={quote(path)}" if path else "")
+
+
+def _rerun_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """For the sidebar's "Re-run this book" (casebook-rerun.html): the notebook behind the
+    page, if any, and a Binder link only when ``html_context.casebook_repository`` is set."""
+    env = app.env
+    notebook = None
+    if pagename in env.found_docs and _is_notebook(env, pagename):
+        notebook = Path(env.doc2path(pagename, base=False)).as_posix()
+    repository = str(context.get("casebook_repository") or "").strip()
+    context["casebook_notebook"] = notebook
+    context["casebook_repository"] = repository
+    context["casebook_binder_url"] = binder_url(repository, notebook) if repository else ""
 
 
 def _copy_plotly(app: Sphinx, exception: Exception | None) -> None:
@@ -257,6 +383,7 @@ def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     _drop_thebe(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
+    app.add_config_value("casebook_title_from_case", False, "env")
     app.add_node(report_placeholder)
     app.add_directive("casebook-reproducibility", ReproducibilityReport)
     app.connect("doctree-resolved", _fill_report)
@@ -266,6 +393,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _purge)
     app.connect("config-inited", _static)
     app.connect("html-page-context", _page_fixes)
+    app.connect("html-page-context", _page_metadata)
+    app.connect("html-page-context", _rerun_context)
     app.connect("build-finished", _copy_plotly)
     app.add_css_file("casebook.css")
     # Reading relies on one process (the dependency log travels through the environment).
