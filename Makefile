@@ -6,14 +6,32 @@ CASE   ?= data
 STRICT := -W -n --keep-going
 export CASEBOOK_DATA := $(abspath $(CASE))
 
-FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) casebook/figures.py casebook/network.py casebook/case.py
+# CASE=data (the default) builds the Turin edition from this folder's _config.yml and
+# _toc.yml into _build/. Any other case folder is built into a book of its own by the
+# generic notebooks of examples/case-book, in _build/cases/<folder name>/_build/.
+ifeq ($(abspath $(CASE)),$(abspath data))
+  SOURCE     := .
+  BUILD_ROOT := .
+  FIGURES    := figures
+  # The downloads the site offers; _config.yml / casebook/sphinxext.py link to these names.
+  NAME       := smart-city-governance-turin
+else
+  SOURCE     := examples/case-book
+  BUILD_ROOT := _build/cases/$(notdir $(abspath $(CASE)))
+  FIGURES    := $(BUILD_ROOT)/_build/figures
+  NAME       := case
+endif
+OUT  := $(BUILD_ROOT)/_build
+HTML := $(OUT)/html
+TEACHING_CASE := examples/teaching-case
 
-# The downloads the site offers; casebook/sphinxext.py links to these names from every page.
-PDF_NAME  := smart-city-governance-turin.pdf
-QDPX_NAME := smart-city-governance-turin.qdpx
-DATA_NAME := smart-city-governance-turin-data.zip
+FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) $(CASE)/datapackage.json casebook/figures.py casebook/network.py casebook/case.py
 
-.PHONY: help setup lock check figures html pdf book test test-fast verify dist clean
+PDF_NAME  := $(NAME).pdf
+QDPX_NAME := $(NAME).qdpx
+DATA_NAME := $(NAME)-data.zip
+
+.PHONY: help setup lock check figures html pdf book test test-fast lint verify dist clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -30,33 +48,38 @@ lock:  ## re-pin requirements.txt from requirements.in in a fresh virtual enviro
 check: setup  ## validate the case data: make check CASE=path/to/case
 	$(PY) -m casebook check $(CASE)
 
-figures: setup figures/figure1.json  ## Figure 1 as SVG, PNG, PDF, HTML and JSON in figures/
+figures: setup $(FIGURES)/figure1.json  ## Figure 1 as SVG, PNG, PDF, HTML and JSON in figures/
 
-figures/figure1.json: $(FIGURE_INPUTS)
-	$(PY) -m casebook figures --data $(CASE) --out figures
+$(FIGURES)/figure1.json: $(FIGURE_INPUTS)
+	$(PY) -m casebook figures --data $(CASE) --out $(FIGURES)
 
-html: setup figures  ## only the HTML site, in _build/html (with the data and the REFI-QDA project to download)
+html: setup figures  ## only the HTML site, in _build/html (with the data and the REFI-QDA project to download); CASE=folder for another case
 	$(PY) -m casebook check $(CASE)
-	$(JB) build . $(STRICT)
-	$(PY) -m casebook export-qdpx _build/html/$(QDPX_NAME) --data $(CASE)
-	$(PY) -m casebook export-data _build/html/$(DATA_NAME) --data $(CASE)
+	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
+	$(PY) -m casebook export-qdpx $(HTML)/$(QDPX_NAME) --data $(CASE)
+	$(PY) -m casebook export-data $(HTML)/$(DATA_NAME) --data $(CASE)
 
 pdf: setup figures  ## only the PDF, in _build/latex/book.pdf (also offered for download by the site)
 	$(PY) -m casebook check $(CASE)
-	$(JB) build . --builder pdflatex $(STRICT)
-	@mkdir -p _build/html && cp _build/latex/book.pdf _build/html/$(PDF_NAME)
+	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) --builder pdflatex $(STRICT)
+	@mkdir -p $(HTML) && cp $(OUT)/latex/book.pdf $(HTML)/$(PDF_NAME)
 
 book: html  ## the book: the HTML site in _build/html with its PDF
 	$(MAKE) --no-print-directory pdf
 
-test: setup  ## nbval on the notebooks, then build HTML and PDF, then every test against them
+test: setup  ## nbval on the notebooks, then build HTML and PDF (Turin and the teaching case), then every test
 	@mkdir -p _build
 	$(PY) -m pytest --nbval chapters -p no:cacheprovider --junitxml=_build/nbval.xml
+	CASEBOOK_DATA=$(abspath $(TEACHING_CASE)) $(PY) -m pytest --nbval examples/case-book -p no:cacheprovider
 	$(MAKE) --no-print-directory book
+	$(MAKE) --no-print-directory book CASE=$(TEACHING_CASE)
 	$(PY) -m pytest tests
 
 test-fast: setup  ## the tests that need no built book
 	$(PY) -m pytest -m "not built and not pdf and not browser"
+
+lint: setup  ## ruff, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files
 
 verify: setup  ## re-execute every notebook from data/ and compare tables, figure data and outputs with the committed ones
 	$(PY) -m casebook verify --data $(CASE)

@@ -156,3 +156,40 @@ def glue_facts(case_: Case | None = None) -> dict[str, str]:
     for key, value in values.items():
         glue(key, Plain(value), display=False)
     return values
+
+
+def overview(case_: Case | None = None) -> Markdown:
+    """The landing page of a book made for any case folder: the case's notice (if its
+    ``datapackage.json`` has one), its description, and what the folder holds, counted."""
+    from .case import about
+
+    case_ = case_ or case()
+    info = about(case_.root)
+    parts = []
+    if info.notice:
+        parts.append(f":::{{important}}\n{escape_markdown(info.notice)}\n:::\n")
+    if info.description:
+        parts.append(escape_markdown(info.description) + "\n")
+    counts = [
+        (len(case_.actors), "actor group", "actor groups"),
+        (len(case_.interviewees), "interviewee", "interviewees"),
+        (len(case_.institutional_work), "activity of institutional work (Table 1)",
+         "activities of institutional work (Table 1)"),
+        (len(case_.findings), "finding on collaborative governance (Table 3)",
+         "findings on collaborative governance (Table 3)"),
+        (len(case_.excerpts), "interview quote", "interview quotes"),
+        (len(case_.relations), "arrow of Figure 1", "arrows of Figure 1"),
+        (len(case_.evidence), "link from a claim to its evidence", "links from claims to their evidence"),
+    ]
+    parts.append("The case folder holds:\n")
+    parts.append("".join(f"- {number_word(n)} {one if n == 1 else many}\n" for n, one, many in counts))
+    return Markdown("\n".join(parts))
+
+
+def console(lines: list[str] | tuple[str, ...]) -> Markdown:
+    """Lines as a terminal would print them: a fenced text block, its fence longer than
+    any run of backticks in the lines, so nothing in them can close it."""
+    text = "\n".join(lines)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markdown(f"{fence}text\n{text}\n{fence}\n")

@@ -29,9 +29,23 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _dictionary(args: argparse.Namespace) -> int:
+    from .case import about
     from .dictionary import markdown
 
-    sys.stdout.write(markdown())
+    sys.stdout.write(markdown(about(args.case).title if args.case else None))
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    from .newcase import FolderNotEmpty, create
+
+    try:
+        written = create(Path(args.folder), Path(args.source) if args.source else None)
+    except (FolderNotEmpty, FileNotFoundError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} files into {args.folder}")
+    print(f"next: edit the CSV files (README.md explains every column), then: python -m casebook check {args.folder}")
     return 0
 
 
@@ -73,8 +87,8 @@ def _verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
     checks = verify(Path(args.project).resolve(), Path(args.data).resolve() if args.data else None)
-    for check in checks:
-        print(check)
+    for result in checks:
+        print(result)
     failed = sum(not c.ok for c in checks)
     print(f"{len(checks) - failed} passed, {failed} failed")
     return 1 if failed else 0
@@ -86,7 +100,12 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate a case folder; print every problem as file:row:column: message")
     c.add_argument("data_dir", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
     c.set_defaults(run=_check)
+    i = sub.add_parser("init", help="start a new case folder: blank (headers only) or a copy of another case")
+    i.add_argument("folder", help="the folder to create (must not hold files yet)")
+    i.add_argument("--from", dest="source", help="copy this case folder instead (e.g. examples/teaching-case)")
+    i.set_defaults(run=_init)
     d = sub.add_parser("dictionary", help="print the data dictionary (data/README.md) made from the schema")
+    d.add_argument("--case", help="title it for this case folder (default: the Turin case of data/)")
     d.set_defaults(run=_dictionary)
     f = sub.add_parser("figures", help="write Figure 1 as SVG, PNG, PDF and JSON (plotly spec)")
     f.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from . import schema
 
-INTRO = """\
-# Data dictionary: the coded Turin case
-
+SOURCE = """\
 These files are the only place where the facts of this edition live. Tables 1–3,
 Figure 1, every count, year and quote in the book are computed from them by the
 `casebook` package; change a row here and the rebuilt book changes with it.
@@ -19,6 +17,9 @@ table entries and the interview outline keep the article's wording; descriptions
 summaries and timeline events are written in this edition's words. Where the article
 gives only an average or an approximate number, only that is stored.
 
+"""
+
+COMMON = """\
 ## Rules every file follows
 
 - UTF-8 CSV with a header row; one fact per row; commas separate cells, double quotes
@@ -37,6 +38,16 @@ gives only an average or an approximate number, only that is stored.
   equal the ones the package ships (`casebook/datapackage.json`).
 
 ## Files
+"""
+
+INTRO = "# Data dictionary: the coded Turin case\n\n" + SOURCE + COMMON
+
+GENERIC = """\
+These files hold a coded case in the layout of the `casebook` package. Tables 1–3,
+Figure 1 and every count of the book made from them (`make book CASE=<this folder>`)
+are computed from these files; change a row and the rebuilt book changes with it.
+Nothing in the build ever writes to this folder.
+
 """
 
 RULES = """\
@@ -73,9 +84,10 @@ def _allowed(field: schema.Field) -> str:
     return "; ".join(parts)
 
 
-def markdown() -> str:
-    """The whole data dictionary as Markdown."""
-    out = [INTRO]
+def markdown(title: str | None = None) -> str:
+    """The whole data dictionary as Markdown: for the Turin case (``data/README.md``), or
+    with ``title``, for another case folder."""
+    out = [INTRO if title is None else f"# Data dictionary: {title}\n\n{GENERIC}{COMMON}"]
     for res in schema.resources_():
         links = _links(res)
         out.append(f"### `{res.path}` — {res.title}\n\n{res.description}\n")

@@ -1,0 +1,88 @@
+"""A new case folder to code: ``python -m casebook init DIR [--from CASE]``.
+
+Blank (the default): ``datapackage.json`` (casebook's schema, with a title to fill in),
+one CSV file per table holding only its header row, and the data dictionary as
+``README.md``. With ``--from``, a copy of another case folder's files instead (for
+instance the fictional teaching case in ``examples/teaching-case``) to edit row by row.
+Never writes into a folder that already holds files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+from . import schema
+from .dictionary import markdown
+
+TEACHING_CASE = Path(__file__).resolve().parent.parent / "examples" / "teaching-case"
+"""The fictional teaching case of this repository (there when casebook runs from a checkout)."""
+
+
+class FolderNotEmpty(Exception):
+    """The target folder already holds files; nothing was written."""
+
+
+def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
+    """Make the case folder ``folder`` (blank, or a copy of ``source``); return the files written."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FolderNotEmpty(f"{folder}: already exists and is not an empty folder; choose a new one")
+    names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
+    if source is not None:
+        source = Path(source)
+        missing = [n for n in names if not (source / n).is_file()]
+        if missing:
+            raise FileNotFoundError(f"{source}: not a case folder, missing {', '.join(missing)}")
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    if source is not None:
+        for name in names + (["README.md"] if (source / "README.md").is_file() else []):
+            shutil.copyfile(source / name, folder / name)
+            written.append(folder / name)
+        return written
+    descriptor = schema.descriptor()
+    descriptor.update(name=folder.resolve().name.lower().replace(" ", "-") or "my-case",
+                      title=f"The case in {folder.name}", description="What the case is about: fill this in.")
+    (folder / schema.DESCRIPTOR_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                                 encoding="utf-8")
+    written.append(folder / schema.DESCRIPTOR_NAME)
+    for res in schema.resources_():
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow(res.field_names)
+        (folder / res.path).write_text(buffer.getvalue(), encoding="utf-8")
+        written.append(folder / res.path)
+    (folder / "README.md").write_text(markdown(title=descriptor["title"]), encoding="utf-8")
+    written.append(folder / "README.md")
+    return written
+
+
+def problems_after_edit(source: Path | str, file: str, row: int, column: str, value: str,
+                        shown_as: str = "my-case") -> list[str]:
+    """What ``casebook check`` says after one cell of a *copy* of ``source`` is changed:
+    line ``row`` of ``file`` (counted as the messages and an editor count: the header is
+    line 1, the first row of data line 2), column ``column``, set to ``value``. The copy
+    lives in a temporary folder, printed as ``shown_as``; ``source`` is never written."""
+    import tempfile
+
+    from .validate import check
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / shown_as
+        create(copy, source)
+        path = copy / file
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        header = rows[0]
+        if column not in header:
+            raise KeyError(f"{file} has no column {column!r}; columns: {', '.join(header)}")
+        if not 2 <= row <= len(rows):
+            raise IndexError(f"{file}: line {row} is not a row of data (lines 2 to {len(rows)} are)")
+        rows[row - 1][header.index(column)] = value
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(rows)
+        _, problems = check(copy)
+        return [str(p).replace(str(copy), shown_as) for p in problems]
