@@ -112,7 +112,22 @@ def _static(app: Sphinx, config: Any) -> None:
     config.templates_path.append(str(TEMPLATES))
     # "light" until the reader picks a mode (pydata-sphinx-theme logs an error for an empty one)
     config.html_context = {"default_mode": "light", **DOWNLOADS, **config.html_context}
+    _latex_lookalikes(config)
     _case_metadata(config)
+
+
+def _latex_lookalikes(config: Any) -> None:
+    """pdflatex here has no Cyrillic or Greek fonts, and stops at the first such letter. The
+    book prints them only where it shows a homoglyph error (``casebook check`` names the
+    letter and its code point): print each look-alike with the glyph of its Latin twin,
+    which is exactly how it looks on screen."""
+    from .validate import CONFUSABLES
+
+    elements = dict(config.latex_elements or {})
+    elements["preamble"] = elements.get("preamble", "") + "".join(
+        f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{latin}}}\n" for c, latin in sorted(CONFUSABLES.items())
+    )
+    config.latex_elements = elements
 
 
 def _case_metadata(config: Any) -> None:
