@@ -282,7 +282,7 @@ def test_figure_draws_offline_and_answers_the_mouse(visits, screens, capsys, nam
     drawn = page.evaluate(
         """() => {
             const gd = document.querySelector('.casebook-plotly .plotly-graph-div');
-            const plotly = [...document.scripts].find(s => /plotly[^/]*\\.js$/.test(s.src));
+            const plotly = [...document.scripts].find(s => /plotly[^/]*\\.js(\\?[^/]*)?$/.test(s.src));
             return {
                 layout: !!(gd && gd._fullLayout && gd._fullLayout.width > 0),
                 paths: gd.querySelectorAll('.main-svg path').length,
