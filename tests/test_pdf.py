@@ -82,3 +82,14 @@ def test_pdf_page_count_is_sensible():
     if not PDF.exists():
         pytest.skip("PDF not built")
     assert 20 <= len(pypdf.PdfReader(str(PDF)).pages) <= 120
+
+
+def test_title_page_fits_the_page():
+    """The title page names the journal and the DOI in full: nothing runs off the page
+    (pdftotext drops what is set outside the page box)."""
+    if not PDF.exists():
+        pytest.skip(f"{PDF} is not built (make pdf)")
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", str(PDF), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    assert "International Journal of Public Sector Management" in first
+    assert "(doi:10.1108/IJPSM-05-2018-0126)" in first
