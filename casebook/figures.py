@@ -260,6 +260,25 @@ def _edge_label(d: dict) -> str:
     return label
 
 
+def _place_label(start: tuple[float, float], end: tuple[float, float], label: str, size: int) -> tuple[str, int, int]:
+    """An arrow's label, and the pixels to move it by. A long arrow carries its label on its
+    middle. A short one would be hidden by it: the label breaks before its bracket and moves
+    beside the arrow, below it (or right of a vertical one), just clear of the line."""
+    scale = WIDTH / CANVAS_W  # pixels per layout unit, near enough
+    dx, dy = (end[0] - start[0]) * scale, (end[1] - start[1]) * scale
+    length = math.hypot(dx, dy)
+    char = size * 0.6  # the average width of a character of the label font
+    if length == 0 or length >= len(label) * char + 40:
+        return label, 0, 0
+    lines = label.replace(" (", "\n(").split("\n")
+    width, height = max(map(len, lines)) * char, len(lines) * size * 1.25
+    nx_, ny_ = -dy / length, dx / length  # a unit normal; take the one pointing down (or right)
+    if ny_ > 0 or (ny_ == 0 and nx_ < 0):
+        nx_, ny_ = -nx_, -ny_
+    away = abs(nx_) * width / 2 + abs(ny_) * height / 2 + 4
+    return "<br>".join(lines), round(nx_ * away), round(ny_ * away)
+
+
 def _hover(lines: list[str]) -> str:
     return "<br>".join(_wrap(line, 60) for line in lines)
 
@@ -343,8 +362,9 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
                 arrowcolor=colour, opacity=0.55 if faded else 1,
             ))
             mid = points[len(points) // 2]
+            label, xshift, yshift = _place_label(start, end, _edge_label(d), small)
             notes.append(dict(
-                x=mid[0], y=mid[1], text=_edge_label(d),
+                x=mid[0], y=mid[1], text=label, xshift=xshift, yshift=yshift,
                 showarrow=False, font=dict(size=small, color=colour), bgcolor="rgba(255,255,255,0.85)",
                 opacity=0.7 if faded else 1,
             ))
