@@ -8,7 +8,7 @@ escaped, so nothing in the data can turn into markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,12 +82,15 @@ def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
 WORK_TYPE_HEADERS = {t: f"{t.capitalize()} work" for t in WORK_TYPES}
 
 
-def _evidence(case: Case, kind: str, ident: str, text: str, linked: bool) -> str:
+def _evidence(case: Case, linked: bool) -> Callable[[str, str, str], str]:
+    """``mark(kind, id, text)``: the cell text with its E-number link (``linked``) or alone.
+    The claims are numbered once per table, not once per cell (that made large cases slow)."""
     if not linked:
-        return text
+        return lambda kind, ident, text: text
     from .evidence import link, marks
 
-    return Linked(text, link(marks(case)[(kind, ident)]))
+    claims = marks(case)
+    return lambda kind, ident, text: Linked(text, link(claims[(kind, ident)]))
 
 
 def institutional_work(case: Case, evidence: bool = True) -> Table:
@@ -98,11 +101,12 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
     the number of its entry in the Evidence appendix (``evidence=False`` leaves it out).
     """
     work = _ordered(case.institutional_work)
+    mark = _evidence(case, evidence)
     rows = []
     for actor in _ordered(case.actors).itertuples():
         mine = work[work["actor"] == actor.id]
         cells = [
-            tuple(_evidence(case, "activity", str(w.id), str(w.activity), evidence)
+            tuple(mark("activity", str(w.id), str(w.activity))
                   for w in mine[mine["work_type"] == t].itertuples())
             for t in WORK_TYPES
         ]
@@ -146,6 +150,7 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
     shared motivation").
     """
     findings = _ordered(case.findings)
+    mark = _evidence(case, evidence)
     rows = []
     for element in _ordered(case.framework).itertuples():
         mine = findings[findings["element"] == element.id]
@@ -154,7 +159,7 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
         path = _element_path(case, str(element.id)) or [str(element.label)]
         name = path[0] + (": " + ", ".join(p[0].lower() + p[1:] for p in path[1:]) if len(path) > 1 else "")
         bullets = tuple(
-            _evidence(case, "finding", str(f.id), finding_text(str(f.text), f.note), evidence)
+            mark("finding", str(f.id), finding_text(str(f.text), f.note))
             for f in mine.itertuples()
         )
         rows.append((name, bullets))

@@ -115,6 +115,12 @@ def _cell_problems(text: str, f: Field) -> Iterator[str]:
         yield "contains a control character; delete it"
 
 
+def _plain(text: str, f: Field) -> bool:
+    """True when :func:`_cell_problems` has nothing to say: the common case (ASCII, trimmed,
+    no control character), decided without a generator per cell (which made large cases slow)."""
+    return text.isascii() and text == text.strip() and not (f.type == "string" and INVISIBLE.search(text))
+
+
 def _typed(text: str, f: Field) -> tuple[Value, str | None]:
     """Read a cell as its declared type; return (value, problem or None)."""
     if f.type in ("integer", "year"):
@@ -215,11 +221,12 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
                         problems.append(Problem(shown, start, f.name, "is empty, but a value is required"))
                     row[f.name] = None
                     continue
-                bad = list(_cell_problems(text_, f))
+                bad = [] if _plain(text_, f) else list(_cell_problems(text_, f))
                 value, type_problem = _typed(text_, f)
                 if type_problem and not (bad and f.pattern):
                     bad.append(type_problem)
-                problems.extend(Problem(shown, start, f.name, b) for b in bad)
+                if bad:
+                    problems.extend(Problem(shown, start, f.name, b) for b in bad)
                 row[f.name] = value
             table.rows.append(row)
             table.lines.append(start)
@@ -254,13 +261,26 @@ class _Folder:
     def __init__(self, root: Path, tables: dict[str, Table]):
         self.root = root
         self.tables = tables
+        # The tables never change once read: each id set is built once, not once per row
+        # that refers to it (which made checking a large case quadratic).
+        self._ids: dict[tuple[str, str], frozenset[Value]] = {}
+        self._known: dict[tuple[str, ...], frozenset[Value]] = {}
 
     def shown(self, name: str) -> str:
         return str(self.root / schema.resource(name).path)
 
-    def ids(self, name: str, key: str = "id") -> set[Value]:
-        table = self.tables.get(name)
-        return set(table.column(key)) - {None} if table else set()
+    def ids(self, name: str, key: str = "id") -> frozenset[Value]:
+        if (name, key) not in self._ids:
+            table = self.tables.get(name)
+            self._ids[name, key] = frozenset(table.column(key)) - {None} if table else frozenset()
+        return self._ids[name, key]
+
+    def known(self, names: Iterable[str]) -> frozenset[Value]:
+        """The ids of several tables together (an id may name a row of any of them)."""
+        names = tuple(names)
+        if names not in self._known:
+            self._known[names] = frozenset().union(*(self.ids(t) for t in names))
+        return self._known[names]
 
     def rows(self, name: str) -> Iterator[tuple[int, dict[str, Value]]]:
         table = self.tables.get(name)
@@ -291,7 +311,7 @@ def _reference(
     case: _Folder, name: str, line: int, column: str, value: Value, pools: dict[str, str]
 ) -> Iterator[Problem]:
     """Check ``value`` against the ids of one of several tables (``pools``: table -> label)."""
-    known = set().union(*(case.ids(t) for t in pools))
+    known = case.known(pools)
     if value is not None and value not in known and all(t in case.tables for t in pools):
         files = " or ".join(schema.resource(t).path for t in pools)
         yield Problem(
