@@ -4,6 +4,8 @@ PY     := $(VENV)/bin/python
 JB     := $(VENV)/bin/jupyter-book
 CASE   ?= data
 STRICT := -W -n --keep-going
+# How many times make bench repeats each measurement (make bench REPEAT=1 for a quick run).
+REPEAT ?= 3
 export CASEBOOK_DATA := $(abspath $(CASE))
 
 # CASE=data (the default) builds the Turin edition from this folder's _config.yml and
@@ -31,7 +33,7 @@ PDF_NAME  := $(NAME).pdf
 QDPX_NAME := $(NAME).qdpx
 DATA_NAME := $(NAME)-data.zip
 
-.PHONY: help setup lock check figures html pdf book test test-fast lint verify dist clean
+.PHONY: help setup lock check figures html pdf book test test-fast lint verify dist bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -86,6 +88,9 @@ verify: setup  ## re-execute every notebook from data/ and compare tables, figur
 
 dist: book  ## the release bundle dist/smart-city-governance-turin.zip (RO-Crate inside)
 	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip --add _build/html/$(QDPX_NAME)
+
+bench: setup  ## time builds, tests and large synthetic cases in a copy (_build/bench): benchmarks/results.json; REPEAT=3
+	$(PY) scripts/bench.py --repeat $(REPEAT)
 
 clean:  ## remove everything the build made
 	rm -rf _build dist

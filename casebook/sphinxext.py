@@ -308,6 +308,41 @@ class ReproducibilityReport(Directive):
         return [report_placeholder()]
 
 
+class Benchmarks(Directive):
+    """``{casebook-benchmarks}``: what ``make bench`` measured (``benchmarks/results.json``
+    beside the book's sources, see :mod:`casebook.benchmarks`), or a line saying that
+    nothing has been measured yet."""
+
+    def run(self) -> list[nodes.Node]:
+        from . import benchmarks
+
+        env = self.state.document.settings.env
+        path = Path(env.srcdir) / benchmarks.RESULTS
+        if path.is_file():
+            env.note_dependency(str(path))
+        results = benchmarks.load(path)
+        if results is None:
+            return [nodes.paragraph(text=benchmarks.MISSING)]
+        out: list[nodes.Node] = [
+            nodes.paragraph(text=benchmarks.machine_line(results)),
+            _table(list(benchmarks.MEASUREMENT_HEADER), benchmarks.measurement_rows(results), [34, 13, 20, 10, 13, 10]),
+        ]
+        synthetic = benchmarks.synthetic_rows(results)
+        if synthetic:
+            out += [
+                nodes.rubric(text="Synthetic cases"),
+                nodes.paragraph(text="The real case replicated N times (scripts/synthetic_case.py): the time of "
+                                     "python -m casebook check, of building Tables 1–3 and Figure 1, the larger "
+                                     "peak memory of the two, and whether Figure 1 aggregated the actor groups."),
+                _table(list(benchmarks.SYNTHETIC_HEADER), synthetic, [10, 14, 16, 26, 16, 18]),
+            ]
+        if benchmarks.notes(results):
+            out += [nodes.rubric(text="Notes"), nodes.bullet_list("", *[
+                nodes.list_item("", nodes.paragraph(text=note)) for note in benchmarks.notes(results)
+            ])]
+        return out
+
+
 def _cell(value: str | nodes.Node) -> nodes.entry:
     entry = nodes.entry()
     entry += value if isinstance(value, nodes.Node) else nodes.paragraph(text=value)
@@ -401,6 +436,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("casebook_title_from_case", False, "env")
     app.add_node(report_placeholder)
     app.add_directive("casebook-reproducibility", ReproducibilityReport)
+    app.add_directive("casebook-benchmarks", Benchmarks)
     app.connect("doctree-resolved", _fill_report)
     app.connect("env-get-outdated", _outdated)
     app.connect("source-read", _start_logging)

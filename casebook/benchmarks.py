@@ -1,0 +1,134 @@
+"""The benchmarks of the edition (``make bench``), as the Reproducibility page shows them.
+
+``scripts/bench.py`` measures builds, tests and the package on synthetic cases and
+writes ``benchmarks/results.json``; this module only reads that file and lays it out:
+rows of cells for the book's tables (:func:`measurement_rows`, :func:`synthetic_rows`),
+one line about the machine (:func:`machine_line`), and all of it as MyST Markdown
+(:func:`markdown`). A missing or unreadable file gives :data:`MISSING`, never an error,
+so a strict build (``-W``) stays green before anyone has run ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path("benchmarks") / "results.json"
+"""Where ``make bench`` writes its results, relative to the project (the book's source)."""
+
+MISSING = "No benchmarks recorded yet; run make bench."
+
+MEASUREMENT_HEADER = ("Measurement", "Median", "Min–max", "Repeats", "Target", "Met?")
+SYNTHETIC_HEADER = ("Size", "Rows", "casebook check", "Tables 1–3 and Figure 1", "Peak memory", "Aggregated?")
+
+
+def load(path: Path | str) -> dict[str, Any] | None:
+    """The results in ``path``, or None if there are none (missing, unreadable, not JSON)."""
+    try:
+        results = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return results if isinstance(results, dict) and isinstance(results.get("measurements"), dict) else None
+
+
+def amount(value: float | None, unit: str) -> str:
+    """``12.3 s``, ``0.84 s``, ``212 MB``, ``153.2 KB``; an en dash for no value."""
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+    if unit in ("MB", "KB"):
+        return f"{value:.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+    return f"{value:g} {unit}".strip()
+
+
+def verdict(met: bool | None) -> str:
+    return "–" if met is None else ("yes" if met else "MISS")
+
+
+def measurement_rows(results: dict[str, Any]) -> list[list[str]]:
+    """One row per measurement shown in the summary (the per-size synthetic ones have
+    their own table, except those with a target)."""
+    rows = []
+    for name, m in results.get("measurements", {}).items():
+        if m.get("group") == "synthetic" and not m.get("target"):
+            continue
+        unit = m.get("unit", "")
+        spread = f"{amount(m.get('min'), unit)} – {amount(m.get('max'), unit)}" if m.get("repeats", 0) > 1 else "–"
+        repeats = str(m.get("repeats", ""))
+        if m.get("timed_out"):
+            repeats += " (timed out)"
+        rows.append([str(m.get("label") or m.get("what") or name), amount(m.get("median"), unit), spread, repeats,
+                     str(m.get("target") or "–"), verdict(m.get("met"))])
+    return rows
+
+
+def synthetic_rows(results: dict[str, Any]) -> list[list[str]]:
+    """One row per synthetic case size: rows, check time, builders time, peak memory, aggregated?"""
+    rows = []
+    for s in results.get("synthetic", []):
+        builders = amount(s.get("builders_seconds"), "s")
+        if s.get("builders_timed_out"):
+            timeout = s.get("builders_timeout")
+            builders = f"over {timeout:g} s (stopped)" if isinstance(timeout, int | float) else "stopped"
+        memory = max((v for v in (s.get("check_peak_mb"), s.get("builders_peak_mb")) if v is not None), default=None)
+        rows.append([
+            f"{s.get('multiplier')}×", f"{s.get('rows', 0):,}", amount(s.get("check_seconds"), "s"), builders,
+            amount(memory, "MB"), _aggregated(s),
+        ])
+    return rows
+
+
+def _aggregated(size: dict[str, Any]) -> str:
+    """Whether Figure 1 grouped the actors; when the builders were stopped before the figure,
+    what its number of actor groups implies (``MAX_ACTORS`` in casebook/figures.py)."""
+    if size.get("aggregated") is not None:
+        return "yes" if size["aggregated"] else "no"
+    if size.get("aggregated_expected") is not None:
+        return ("yes" if size["aggregated_expected"] else "no") + " (expected; not built)"
+    return "–"
+
+
+def machine_line(results: dict[str, Any]) -> str:
+    """When and on what the results were measured."""
+    m = results.get("machine", {})
+    commit = m.get("git_commit")
+    parts = [
+        f"Measured {m.get('date', 'at an unknown date')}",
+        f"on {m.get('cpu_count', '?')} CPUs",
+        f"Python {m.get('python', '?')}",
+        str(m.get("platform", "")),
+    ]
+    if commit:
+        parts.append(f"commit {commit[:12]}" + (" with uncommitted changes" if m.get("git_dirty") else ""))
+    repeat = results.get("settings", {}).get("repeat")
+    if repeat:
+        parts.append(f"{repeat} repeat{'s' if repeat != 1 else ''} by default")
+    return ", ".join(p for p in parts if p) + "."
+
+
+def notes(results: dict[str, Any]) -> list[str]:
+    return [str(n) for n in results.get("notes", [])]
+
+
+def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def markdown(results: dict[str, Any] | None) -> str:
+    """All of it as Markdown: the machine line, both tables and the notes (or :data:`MISSING`)."""
+    if results is None:
+        return MISSING + "\n"
+    parts = [machine_line(results) + "\n", _md_table(MEASUREMENT_HEADER, measurement_rows(results))]
+    synthetic = synthetic_rows(results)
+    if synthetic:
+        parts.append(_md_table(SYNTHETIC_HEADER, synthetic))
+    if notes(results):
+        parts.append("".join(f"- {n}\n" for n in notes(results)))
+    return "\n".join(parts)
