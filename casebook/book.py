@@ -93,7 +93,12 @@ def case() -> Case:
 def attribution(case: Case, interviewee: str) -> str:
     """``"Interviewee D, Municipality"``: how the book credits a quote."""
     people = case.interviewees.set_index("id")
-    return f"Interviewee {interviewee}, {people.loc[interviewee, 'short_organization']}"
+    return attribution_text(interviewee, str(people.loc[interviewee, "short_organization"]))
+
+
+def attribution_text(interviewee: str, organisation: str) -> str:
+    """The credit line itself, for callers that already hold the interviewee's organisation."""
+    return f"Interviewee {interviewee}, {organisation}"
 
 
 def quote(excerpt: str, case_: Case | None = None) -> Markdown:
@@ -123,12 +128,12 @@ def facts(case_: Case | None = None) -> dict[str, str]:
     for key in case_.facts["key"]:
         out[key] = case_.fact_text(str(key))
     counts = {
-        "interviewees": len(case_.interviewees),
-        "actors": len(case_.actors),
-        "activities": len(case_.institutional_work),
-        "findings": len(case_.findings),
-        "excerpts": len(case_.excerpts),
-        "relations": len(case_.relations),
+        "interviewees": case_.count("interviewees"),
+        "actors": case_.count("actors"),
+        "activities": case_.count("institutional_work"),
+        "findings": case_.count("findings"),
+        "excerpts": case_.count("excerpts"),
+        "relations": case_.count("relations"),
     }
     for name, n in counts.items():
         out[f"n_{name}"] = str(n)
@@ -171,15 +176,15 @@ def overview(case_: Case | None = None) -> Markdown:
     if info.description:
         parts.append(escape_markdown(info.description) + "\n")
     counts = [
-        (len(case_.actors), "actor group", "actor groups"),
-        (len(case_.interviewees), "interviewee", "interviewees"),
-        (len(case_.institutional_work), "activity of institutional work (Table 1)",
+        (case_.count("actors"), "actor group", "actor groups"),
+        (case_.count("interviewees"), "interviewee", "interviewees"),
+        (case_.count("institutional_work"), "activity of institutional work (Table 1)",
          "activities of institutional work (Table 1)"),
-        (len(case_.findings), "finding on collaborative governance (Table 3)",
+        (case_.count("findings"), "finding on collaborative governance (Table 3)",
          "findings on collaborative governance (Table 3)"),
-        (len(case_.excerpts), "interview quote", "interview quotes"),
-        (len(case_.relations), "arrow of Figure 1", "arrows of Figure 1"),
-        (len(case_.evidence), "link from a claim to its evidence", "links from claims to their evidence"),
+        (case_.count("excerpts"), "interview quote", "interview quotes"),
+        (case_.count("relations"), "arrow of Figure 1", "arrows of Figure 1"),
+        (case_.count("evidence"), "link from a claim to its evidence", "links from claims to their evidence"),
     ]
     parts.append("The case folder holds:\n")
     parts.append("".join(f"- {number_word(n)} {one if n == 1 else many}\n" for n, one, many in counts))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .book import attribution, escape_markdown
+from .book import attribution_text, escape_markdown
 from .case import Case
 
 CLAIM_KINDS = (("activity", "institutional_work", "Table 1"), ("finding", "findings", "Table 3"),
@@ -64,24 +64,27 @@ def claim_label(kind: str, claim_id: str) -> str:
 
 
 def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
-    quotes = case.excerpts.set_index("id")
-    documents = case.documents.set_index("id")
-    passages = case.passages.set_index("id")
-    sections = case.sections.set_index("id")
+    # Rows by id as plain dicts: a pandas .loc per evidence row is slow on large cases.
+    quotes = case.excerpts.set_index("id").to_dict("index")
+    documents = case.documents.set_index("id").to_dict("index")
+    passages = case.passages.set_index("id").to_dict("index")
+    sections = case.sections.set_index("id")["title"].to_dict()
+    organisations = case.interviewees.set_index("id")["short_organization"].to_dict()
     out: dict[tuple[str, str | None], Source] = {}
     for row in case.evidence.itertuples():
         kind = str(row.evidence_type)
         ident = None if pd.isna(row.evidence_id) else str(row.evidence_id)
         note = None if pd.isna(row.note) else str(row.note)
         if kind == "excerpt":
-            q = quotes.loc[ident]
-            source = Source(kind, ident, attribution(case, str(q["interviewee"])), str(q["text"]))
+            q = quotes[ident]
+            who = str(q["interviewee"])
+            source = Source(kind, ident, attribution_text(who, organisations[who]), str(q["text"]))
         elif kind == "document":
-            d = documents.loc[ident]
+            d = documents[ident]
             source = Source(kind, ident, str(d["title"]), f"{d['kind'].capitalize()}. {d['description']}")
         elif kind == "passage":
-            p = passages.loc[ident]
-            where = f"{sections.loc[p['section'], 'title']}, paragraph {p['paragraph']}"
+            p = passages[ident]
+            where = f"{sections[p['section']]}, paragraph {p['paragraph']}"
             source = Source(kind, ident, where, str(p["summary"]), str(p["section"]))
         else:
             source = Source(kind, f"{row.claim_type}-{row.claim_id}", "The authors' synthesis", note or "")
@@ -92,7 +95,9 @@ def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
 def claims(case: Case) -> list[Claim]:
     """Every claim of the book, numbered in the order the book shows them."""
     sources = _sources(case)
-    evidence = case.evidence
+    by_claim: dict[tuple[str, str], list] = {}  # one pass, not one filter per claim
+    for e in case.evidence.itertuples():
+        by_claim.setdefault((str(e.claim_type), str(e.claim_id)), []).append(e)
     actors = case.actors.set_index("id")["label"]
     elements = case.framework.set_index("id")["label"]
     labels = {**actors.to_dict(), **elements.to_dict()}
@@ -110,10 +115,9 @@ def claims(case: Case) -> list[Claim]:
             else:
                 text = str(row.description)
                 where = f"{labels[row.source]} → {labels[row.target]}, {row.work_type} work ({row.status})"
-            links = evidence[(evidence["claim_type"] == kind) & (evidence["claim_id"] == row.id)]
             found = tuple(
                 sources[(f"{kind}:{row.id}", f"{e.evidence_type}:{None if pd.isna(e.evidence_id) else e.evidence_id}")]
-                for e in links.itertuples()
+                for e in by_claim.get((kind, str(row.id)), [])
             )
             out.append(Claim(len(out) + 1, kind, str(row.id), text, shown_in, where, found))
     return out

@@ -18,26 +18,28 @@ def _optional(value: object) -> str | None:
     return None if pd.isna(value) else str(value)
 
 
-def evidence_labels(case: Case, claim_type: str, claim_id: str) -> list[str]:
-    """Human-readable evidence of one claim: quotes as "Interviewee B", documents by title,
-    passages by section and paragraph."""
+def evidence_labels(case: Case, claim_type: str) -> dict[str, list[str]]:
+    """Human-readable evidence of every claim of one type, by claim id: quotes as
+    "Interviewee B", documents by title, passages by section and paragraph. One pass over
+    ``evidence.csv`` (not one per claim: large cases would grow with its square)."""
     ev = case.evidence
-    ev = ev[(ev["claim_type"] == claim_type) & (ev["claim_id"] == claim_id)]
-    quotes = case.excerpts.set_index("id")
-    documents = case.documents.set_index("id")
+    ev = ev[ev["claim_type"] == claim_type]
+    speakers = case.excerpts.set_index("id")["interviewee"]
+    titles = case.documents.set_index("id")["title"]
     passages = case.passages.set_index("id")
-    sections = case.sections.set_index("id")
-    labels = []
+    sections = case.sections.set_index("id")["title"]
+    labels: dict[str, list[str]] = {}
     for row in ev.itertuples():
         if row.evidence_type == "excerpt":
-            labels.append(f"quote of Interviewee {quotes.loc[row.evidence_id, 'interviewee']}")
+            label = f"quote of Interviewee {speakers[row.evidence_id]}"
         elif row.evidence_type == "document":
-            labels.append(str(documents.loc[row.evidence_id, "title"]))
+            label = str(titles[row.evidence_id])
         elif row.evidence_type == "passage":
             p = passages.loc[row.evidence_id]
-            labels.append(f"{sections.loc[p['section'], 'title']}, paragraph {p['paragraph']}")
+            label = f"{sections[p['section']]}, paragraph {p['paragraph']}"
         else:
-            labels.append("the authors' synthesis")
+            label = "the authors' synthesis"
+        labels.setdefault(str(row.claim_id), []).append(label)
     return labels
 
 
@@ -54,12 +56,15 @@ def graph(case: Case) -> nx.MultiDiGraph:
             str(row.id), kind="actor", label=str(row.label), level=str(row.level), sector=str(row.sector),
             placement=str(row.placement), description=str(row.description),
         )
-    work = case.institutional_work.sort_values("order", kind="stable")
+    activities: dict[str, list[str]] = {}
+    for w in case.institutional_work.sort_values("order", kind="stable").itertuples():
+        if not pd.isna(w.relation):
+            activities.setdefault(str(w.relation), []).append(str(w.activity))
+    evidence = evidence_labels(case, "relation")
     for row in case.relations.itertuples():
-        activities = [str(a) for a in work.loc[work["relation"] == row.id, "activity"]]
         g.add_edge(
             str(row.source), str(row.target), key=str(row.id), id=str(row.id), work_type=str(row.work_type),
-            status=str(row.status), description=str(row.description), activities=activities,
-            evidence=evidence_labels(case, "relation", str(row.id)),
+            status=str(row.status), description=str(row.description), activities=activities.get(str(row.id), []),
+            evidence=evidence.get(str(row.id), []),
         )
     return g

@@ -100,17 +100,14 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
     institutional work; each cell lists that group's activities of that type, each with
     the number of its entry in the Evidence appendix (``evidence=False`` leaves it out).
     """
-    work = _ordered(case.institutional_work)
     mark = _evidence(case, evidence)
-    rows = []
-    for actor in _ordered(case.actors).itertuples():
-        mine = work[work["actor"] == actor.id]
-        cells = [
-            tuple(mark("activity", str(w.id), str(w.activity))
-                  for w in mine[mine["work_type"] == t].itertuples())
-            for t in WORK_TYPES
-        ]
-        rows.append((str(actor.label), *cells))
+    cells: dict[tuple[str, str], list[str]] = {}  # (actor, work type) -> activities, in one pass
+    for w in _ordered(case.institutional_work).itertuples():
+        cells.setdefault((str(w.actor), str(w.work_type)), []).append(mark("activity", str(w.id), str(w.activity)))
+    rows = [
+        (str(actor.label), *(tuple(cells.get((str(actor.id), t), ())) for t in WORK_TYPES))
+        for actor in _ordered(case.actors).itertuples()
+    ]
     header = ("Actors", *(WORK_TYPE_HEADERS[t] for t in WORK_TYPES))
     return Table("table-1", "The institutional work of multiple actors", header, tuple(rows), (22, 26, 26, 26))
 
