@@ -21,9 +21,21 @@ DATA_ENV = "CASEBOOK_DATA"
 """Environment variable naming the case folder the book is built from."""
 
 DEPENDENCY_LOG_ENV = "CASEBOOK_DEPENDENCY_LOG"
-"""When set (by the book's Sphinx extension, while it executes a notebook), the name of
-each table a Case hands out is appended to this file, so the build knows which
-notebooks to re-run when one CSV file changes."""
+"""When set (by the book's Sphinx extension, while it executes a notebook), each table a
+Case hands out is appended to this file as a dependency key (see :func:`dependency_key`),
+so the build knows which notebooks to re-run when one CSV file changes."""
+
+ROWS = "#rows"
+"""Suffix of a dependency on the number of rows of a table only (see :meth:`Case.count`)."""
+
+
+def dependency_key(root: Path, name: str) -> str:
+    """How the dependency log names table ``name`` (or ``name#rows``) of the case in
+    ``root``: the bare name for the book's own case (:func:`default_data_dir`), else
+    prefixed by the other case folder's absolute path and ``|`` (the fork chapter reads
+    the teaching case, whose changes must re-run it, not the pages about ``data/``)."""
+    root = root.resolve()
+    return name if root == default_data_dir().resolve() else f"{root}|{name}"
 
 
 class CaseError(Exception):
@@ -66,15 +78,29 @@ class Case:
             raise KeyError(f"no table called {name!r}; tables: {', '.join(self._frames)}") from None
         if name not in self._used:
             self._used.add(name)
-            log = os.environ.get(DEPENDENCY_LOG_ENV)
-            if log:
-                with open(log, "a", encoding="utf-8") as out:
-                    out.write(name + "\n")
+            self._log(name)
         return frame
+
+    def _log(self, name: str) -> None:
+        log = os.environ.get(DEPENDENCY_LOG_ENV)
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(dependency_key(self.root, name) + "\n")
+
+    def count(self, name: str) -> int:
+        """The number of rows of table ``name``. A notebook that only counts a table
+        depends on its length, not its contents: editing a cell does not re-run it."""
+        if name not in self._frames:
+            self._frame(name)  # raises the helpful KeyError
+        if name + ROWS not in self._used:
+            self._used.add(name + ROWS)
+            self._log(name + ROWS)
+        return len(self._frames[name])
 
     @property
     def used(self) -> frozenset[str]:
-        """Names of the tables handed out so far (what a notebook depends on)."""
+        """Names of the tables handed out so far, and ``name#rows`` for those only counted
+        (what a notebook depends on)."""
         return frozenset(self._used)
 
     def table(self, name: str) -> pd.DataFrame:

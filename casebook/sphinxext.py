@@ -13,6 +13,7 @@ embed an interactive figure and nowhere else.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import re
@@ -26,7 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from . import bibstyle, schema
-from .case import DEPENDENCY_LOG_ENV, about, default_data_dir
+from .case import DEPENDENCY_LOG_ENV, ROWS, about, default_data_dir
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
@@ -44,9 +45,27 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "<missing>"
 
 
+def _rows(path: Path) -> str:
+    """The number of data rows of a CSV file (blank lines skipped, as the loader does)."""
+    if not path.is_file():
+        return "<missing>"
+    with path.open(newline="", encoding="utf-8", errors="replace") as f:
+        return str(max(sum(1 for row in csv.reader(f) if any(cell.strip() for cell in row)) - 1, 0))
+
+
+def case_fingerprints(data_dir: Path, prefix: str = "") -> dict[str, str]:
+    """By dependency key (see :func:`casebook.case.dependency_key`): the SHA-256 of each
+    table of the case in ``data_dir``, and its number of rows (``name#rows``)."""
+    out = {}
+    for r in schema.resources_():
+        out[prefix + r.name] = _sha256(data_dir / r.path)
+        out[prefix + r.name + ROWS] = _rows(data_dir / r.path)
+    return out
+
+
 def fingerprints(data_dir: Path) -> dict[str, str]:
-    """SHA-256 of each table of the case, and one over the package's own files."""
-    out = {r.name: _sha256(data_dir / r.path) for r in schema.resources_()}
+    """The book's case (:func:`case_fingerprints`), and one SHA-256 over the package's own files."""
+    out = case_fingerprints(data_dir)
     package = hashlib.sha256()
     for path in sorted(PACKAGE.glob("*.py")) + [PACKAGE / schema.DESCRIPTOR_NAME, data_dir / schema.DESCRIPTOR_NAME]:
         package.update(path.name.encode() + _sha256(path).encode())
@@ -68,8 +87,16 @@ def _log_path(app: Sphinx, docname: str) -> Path:
     return Path(app.doctreedir) / "casebook-deps" / f"{docname}.log"
 
 
+def _other_cases(keys: set[str] | dict[str, str]) -> set[str]:
+    """The other case folders named in dependency keys (``/path/to/case|table``)."""
+    return {key.split("|", 1)[0] for key in keys if "|" in key}
+
+
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     current = fingerprints(default_data_dir())
+    deps_now: dict[str, set[str]] = getattr(env, "casebook_deps", {})
+    for root in _other_cases(set().union(*deps_now.values())):
+        current.update(case_fingerprints(Path(root), root + "|"))
     previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
     env.casebook_fingerprints = current  # type: ignore[attr-defined]
     touched = {key for key, value in current.items() if previous.get(key) != value}
@@ -96,10 +123,16 @@ def _collect_dependencies(app: Sphinx, doctree: nodes.document) -> None:
     os.environ.pop(DEPENDENCY_LOG_ENV, None)
     env = app.env
     log = _log_path(app, env.docname)
-    used = set(log.read_text(encoding="utf-8").split()) if log.is_file() else set()
+    used = set(log.read_text(encoding="utf-8").splitlines()) - {""} if log.is_file() else set()
     if not hasattr(env, "casebook_deps"):
         env.casebook_deps = {}  # type: ignore[attr-defined]
     env.casebook_deps[env.docname] = used  # type: ignore[attr-defined]
+    # Another case folder read for the first time: remember its state now, so the next
+    # build re-runs this page only if that folder changes after this reading.
+    known = getattr(env, "casebook_fingerprints", None)
+    if known is not None:
+        for root in _other_cases(used) - _other_cases(known):
+            known.update(case_fingerprints(Path(root), root + "|"))
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:

@@ -1,0 +1,99 @@
+"""The book re-runs only the notebooks a data change can affect: each notebook's tables
+are logged as it runs (a table read, or only counted), and a rebuild re-executes a
+notebook only when what it used changed. No book is built here: the Sphinx hook is
+called on a stand-in environment."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import casebook
+from casebook import sphinxext
+from casebook.case import DATA_ENV, DEPENDENCY_LOG_ENV
+from conftest import ROOT, set_cell
+
+TEACHING = ROOT / "examples" / "teaching-case"
+
+
+def logged(monkeypatch, tmp_path: Path, read) -> list[str]:
+    log = tmp_path / "deps.log"
+    log.write_text("", encoding="utf-8")
+    monkeypatch.setenv(DEPENDENCY_LOG_ENV, str(log))
+    read()
+    return log.read_text(encoding="utf-8").splitlines()
+
+
+def test_reading_a_table_logs_its_name_and_counting_logs_its_length(case_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv(DATA_ENV, str(case_copy))
+    case = casebook.load(case_copy)
+    assert logged(monkeypatch, tmp_path, lambda: case.count("actors")) == ["actors#rows"]
+    assert logged(monkeypatch, tmp_path, lambda: case.actors) == ["actors"]
+    assert case.count("actors") == len(case.actors)
+
+
+def test_tables_of_another_case_folder_are_logged_with_its_path(case_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv(DATA_ENV, str(case_copy))
+    other = casebook.load(TEACHING)
+    assert logged(monkeypatch, tmp_path, lambda: other.actors) == [f"{TEACHING.resolve()}|actors"]
+
+
+def outdated(case_dir: Path, deps: dict[str, set[str]], previous: dict[str, str], monkeypatch) -> set[str]:
+    monkeypatch.setenv(DATA_ENV, str(case_dir))
+    env = SimpleNamespace(
+        found_docs=set(deps), casebook_deps=deps, casebook_fingerprints=previous, casebook_report_docs=set(),
+        doc2path=lambda doc, base=True: f"{doc}.ipynb",
+    )
+    return set(sphinxext._outdated(None, env, set(), set(), set()))
+
+
+def state(case_dir: Path, monkeypatch) -> dict[str, str]:
+    monkeypatch.setenv(DATA_ENV, str(case_dir))
+    out = sphinxext.fingerprints(case_dir)
+    out.update(sphinxext.case_fingerprints(TEACHING.resolve(), f"{TEACHING.resolve()}|"))
+    return out
+
+
+DEPS = {
+    "counts": {"institutional_work#rows", "facts"},  # a chapter that pastes the number of activities
+    "table-1": {"institutional_work", "actors"},  # the chapter that shows Table 1
+    "appendix": {"interview_outline"},
+    "fork": {f"{TEACHING.resolve()}|actors"},  # the fork chapter reads the teaching case
+}
+
+
+def test_editing_a_cell_reruns_the_readers_of_that_table_not_its_counters(case_copy, monkeypatch):
+    before = state(case_copy, monkeypatch)
+    assert outdated(case_copy, DEPS, dict(before), monkeypatch) == set()
+    set_cell(case_copy, "institutional_work.csv", 2, "activity", "An activity reworded")
+    assert outdated(case_copy, DEPS, dict(before), monkeypatch) == {"table-1"}
+
+
+def test_adding_a_row_reruns_the_counters_too(case_copy, monkeypatch):
+    before = state(case_copy, monkeypatch)
+    path = case_copy / "institutional_work.csv"
+    rows = list(csv.reader(path.open(newline="", encoding="utf-8")))
+    with path.open("a", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerow([f"{rows[-1][0]}-copy", *rows[-1][1:]])
+    assert outdated(case_copy, DEPS, dict(before), monkeypatch) == {"counts", "table-1"}
+
+
+def test_a_change_in_another_case_folder_reruns_only_its_readers(case_copy, monkeypatch, tmp_path):
+    teaching = tmp_path / "teaching-case"
+    shutil.copytree(TEACHING, teaching)
+    deps = {**DEPS, "fork": {f"{teaching.resolve()}|actors"}}
+    before = sphinxext.fingerprints(case_copy) | sphinxext.case_fingerprints(teaching, f"{teaching.resolve()}|")
+    assert outdated(case_copy, deps, dict(before), monkeypatch) == set()
+    set_cell(teaching, "actors.csv", 2, "label", "A renamed group")
+    assert outdated(case_copy, deps, dict(before), monkeypatch) == {"fork"}
+
+
+def test_pasted_counts_depend_on_lengths_only(monkeypatch, tmp_path):
+    """glue_facts() pastes counts into the prose: a chapter depends on those lengths only."""
+    monkeypatch.setenv(DATA_ENV, str(ROOT / "data"))
+    from casebook import book
+
+    lines = logged(monkeypatch, tmp_path, lambda: book.facts(casebook.load(ROOT / "data")))
+    assert "institutional_work#rows" in lines and "institutional_work" not in lines
