@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -173,7 +174,7 @@ def _case_metadata(config: Any) -> None:
         config.latex_documents = [(d[0], d[1], info.title, *d[3:]) for d in config.latex_documents]
     if info.notice:
         options = dict(config.html_theme_options or {})
-        options["announcement"] = html_escape(info.notice)
+        options["announcement"] = html.escape(info.notice)
         config.html_theme_options = options
         elements = dict(config.latex_elements or {})
         elements["preamble"] = elements.get("preamble", "") + (
@@ -181,10 +182,6 @@ def _case_metadata(config: Any) -> None:
             "{\\makebox[0pt]{\\footnotesize\\itshape " + latex_escape(info.notice) + "}}}\n"
         )
         config.latex_elements = elements
-
-
-def html_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def latex_escape(text: str) -> str:
