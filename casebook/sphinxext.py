@@ -157,10 +157,15 @@ def _latex_lookalikes(config: Any) -> None:
     which is exactly how it looks on screen."""
     from .validate import CONFUSABLES
 
-    elements = dict(config.latex_elements or {})
-    elements["preamble"] = elements.get("preamble", "") + "".join(
+    _add_preamble(config, "".join(
         f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{latin}}}\n" for c, latin in sorted(CONFUSABLES.items())
-    )
+    ))
+
+
+def _add_preamble(config: Any, latex: str) -> None:
+    """Append ``latex`` to the LaTeX preamble of _config.yml (never replacing it)."""
+    elements = dict(config.latex_elements or {})
+    elements["preamble"] = elements.get("preamble", "") + latex
     config.latex_elements = elements
 
 
@@ -176,12 +181,10 @@ def _case_metadata(config: Any) -> None:
         options = dict(config.html_theme_options or {})
         options["announcement"] = html.escape(info.notice)
         config.html_theme_options = options
-        elements = dict(config.latex_elements or {})
-        elements["preamble"] = elements.get("preamble", "") + (
+        _add_preamble(config, (
             "\\AddToHook{shipout/foreground}{\\put(\\dimexpr0.5\\paperwidth\\relax,-\\dimexpr\\paperheight-1cm\\relax)"
             "{\\makebox[0pt]{\\footnotesize\\itshape " + latex_escape(info.notice) + "}}}\n"
-        )
-        config.latex_elements = elements
+        ))
 
 
 def latex_escape(text: str) -> str:
@@ -245,8 +248,6 @@ def trim(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 def _page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """A meta description and Open Graph tags on every page: title, description, type, site
     name, and og:url only when the book has a base URL (``html.baseurl`` in _config.yml)."""
-    from html import escape, unescape
-
     from sphinx.util.nodes import clean_astext
 
     config = app.config
@@ -254,7 +255,8 @@ def _page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict,
     site = config.html_title or config.project or ""  # Jupyter Book's title: sets html_title
     heading = doctree.next_node(nodes.title) if doctree else None
     # Pages without a doctree (search, index) have only the template's title, as HTML.
-    title = clean_astext(heading) if heading else unescape(re.sub(r"<[^>]+>", "", context.get("title") or "")) or site
+    template_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or ""))
+    title = clean_astext(heading) if heading else template_title or site
     description = trim(_first_paragraph(doctree, root)) if doctree else ""
     if not description:
         description = trim(f"{site}: {title}" if title != site else site)
@@ -264,8 +266,8 @@ def _page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict,
     }
     if context.get("pageurl"):  # Sphinx sets it when html_baseurl is configured
         tags["og:url"] = context["pageurl"]
-    lines = [f'<meta name="description" content="{escape(description)}" />']
-    lines += [f'<meta property="{key}" content="{escape(value)}" />' for key, value in tags.items()]
+    lines = [f'<meta name="description" content="{html.escape(description)}" />']
+    lines += [f'<meta property="{key}" content="{html.escape(value)}" />' for key, value in tags.items()]
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
 
 
