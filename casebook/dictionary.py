@@ -24,11 +24,18 @@ COMMON = """\
 
 - UTF-8 CSV with a header row; one fact per row; commas separate cells, double quotes
   wrap cells that contain commas or quotes.
-- Identifiers are ASCII (`a-z`, digits, `-`; interviewees `A`–`Z`). Letters from other
-  scripts that look Latin (Cyrillic `А`, Greek `Ο` …) are rejected, in identifiers and
-  among Latin text alike, because they break links while looking right.
-- No spaces at the start or end of a cell, no invisible characters. An empty cell means
-  "no value" and is allowed only where the column is marked optional below.
+- Identifiers are ASCII (`a-z`, digits, `-`; interviewees `A`–`Z`): a letter from
+  another script that looks Latin (Cyrillic `А`, Greek `Ο` …) is rejected there, because
+  it breaks links while looking right.
+- Text may be written in any script: a quote in Russian, or a Greek word in an English
+  sentence, is welcome. A single *word* that mixes scripts (`rhеtoric` with a Cyrillic
+  `е`) is rejected, as Unicode's mixed-script rule (UTS #39) advises; scripts that are
+  written together (Japanese kanji and kana, Korean hangul and hanja) may share a word.
+- No spaces at the start or end of a cell, no control characters. Invisible format
+  characters (bidirectional overrides and isolates, zero-width spaces …) are rejected in
+  identifiers and labels; longer text keeps only the joiners and direction marks that
+  Persian, Indic and right-to-left writing need. An empty cell means "no value" and is
+  allowed only where the column is marked optional below.
 - Columns that point at another file (→) must hold an id that exists there.
 - Check a folder with `python -m casebook check DATA_DIR` (or `make check CASE=DATA_DIR`):
   every problem is printed as `file:row:column: what is wrong and what is allowed`,

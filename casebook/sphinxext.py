@@ -155,7 +155,7 @@ def _latex_lookalikes(config: Any) -> None:
     book prints them only where it shows a homoglyph error (``casebook check`` names the
     letter and its code point): print each look-alike with the glyph of its Latin twin,
     which is exactly how it looks on screen."""
-    from .validate import CONFUSABLES
+    from .characters import CONFUSABLES
 
     _add_preamble(config, "".join(
         f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{latin}}}\n" for c, latin in sorted(CONFUSABLES.items())

@@ -11,12 +11,11 @@ import difflib
 import io
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import schema
+from . import characters, schema
 from .schema import Field, Resource
 
 Value = str | int | None
@@ -49,16 +48,22 @@ class Table:
         return [r[name] for r in self.rows]
 
 
-# Letters from other scripts that look like Latin ones: PDF extraction and some keyboard
-# layouts put them into ids and names where they break joins while looking right.
-CONFUSABLES = dict(
-    zip(
-        "АВЕКМНОРСТУХаеорсухіјѕІЈЅԁԛԝҮһΑΒΕΖΗΙΚΜΝΟΡΤΥΧονι",
-        "ABEKMHOPCTYXaeopcyxijsIJSdqwYhABEZHIKMNOPTYXovi",
-        strict=True,
-    )
-)
-INVISIBLE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0b-\x1f\x7f]")
+LABEL_COLUMNS = frozenset({"label", "title", "role", "organization", "short_organization"})
+"""Columns that name something (and are printed as names): like identifiers, they refuse
+every invisible format character; unlike identifiers, they may be written in any script."""
+
+# Columns that hold ids of other rows without a pattern of their own (the rules below check them).
+_REFERENCES = frozenset({("relations", "target"), ("codings", "code"), ("evidence", "claim_id"),
+                         ("evidence", "evidence_id")})
+
+
+def _kinds(resource: Resource) -> dict[str, str]:
+    """How strictly each column's characters are checked: "identifier", "label" or "text"."""
+    refers = {fk.field for fk in resource.foreign_keys} | {c for r, c in _REFERENCES if r == resource.name}
+    return {
+        f.name: "identifier" if f.pattern or f.name in refers else "label" if f.name in LABEL_COLUMNS else "text"
+        for f in resource.fields
+    }
 
 
 def _plural(n: int, word: str) -> str:
@@ -76,49 +81,38 @@ def _suggest(value: str, allowed: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def _lookalikes(text: str, identifier: bool) -> list[str]:
-    """Describe look-alike letters in ``text``: in an identifier any of them; in free text
-    those that sit among mostly Latin letters (a quote in Russian is not a homoglyph)."""
-    if text.isascii():
-        return []
-    foreign = [ch for ch in text if ch in CONFUSABLES]
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
-    if not foreign or (not identifier and latin < sum(1 for ch in text if ch.isalpha() and not ch.isascii())):
-        return []
-    out = []
-    for ch in dict.fromkeys(foreign):
-        script = unicodedata.name(ch, "").split(" ")[0].capitalize()
-        out.append(f"{script} letter {ch!r} (U+{ord(ch):04X}) that looks like Latin {CONFUSABLES[ch]!r}")
-    return out
-
-
 def _looks(value: Value) -> str:
     """For a reference that matches nothing: the look-alike letters that may be why."""
-    found = _lookalikes(str(value), identifier=True)
+    found = characters.lookalikes(str(value))
     return f" (it contains the {', '.join(found)})" if found else ""
 
 
-def _cell_problems(text: str, f: Field) -> Iterator[str]:
-    """Problems of one non-empty cell, before its type is read."""
+def _cell_problems(text: str, kind: str) -> Iterator[str]:
+    """Problems of one non-empty cell, before its type is read (``kind`` from :func:`_kinds`)."""
     if text != text.strip():
         yield "has spaces or line breaks at the start or end; remove them"
-    if not text.isascii():
-        hidden = INVISIBLE.search(text)
-        if hidden:
-            yield (
-                f"contains an invisible character U+{ord(hidden.group()):04X}"
-                f" ({unicodedata.name(hidden.group(), 'control character')}); delete it"
-            )
-        for desc in _lookalikes(text, identifier=f.pattern is not None):
+    hidden = characters.invisible(text, strict=kind != "text")
+    if hidden:
+        what = "an invisible character" if len(hidden) == 1 else "invisible characters"
+        allowed = "" if kind == "text" else f" (none is allowed in {'an id' if kind == 'identifier' else 'a label'})"
+        yield f"contains {what} {', '.join(hidden)}{allowed}; delete {'it' if len(hidden) == 1 else 'them'}"
+    if text.isascii():
+        return
+    if kind == "identifier":
+        for desc in characters.lookalikes(text):
             yield f"contains the {desc}; retype it as a Latin letter"
-    elif f.type == "string" and INVISIBLE.search(text):
-        yield "contains a control character; delete it"
+        return
+    for desc in characters.mixed_script_words(text):
+        yield f"contains a word that mixes scripts: {desc}; retype the odd letters in the word's own script"
 
 
-def _plain(text: str, f: Field) -> bool:
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _plain(text: str) -> bool:
     """True when :func:`_cell_problems` has nothing to say: the common case (ASCII, trimmed,
     no control character), decided without a generator per cell (which made large cases slow)."""
-    return text.isascii() and text == text.strip() and not (f.type == "string" and INVISIBLE.search(text))
+    return text.isascii() and text == text.strip() and not _CONTROL.search(text)
 
 
 def _typed(text: str, f: Field) -> tuple[Value, str | None]:
@@ -199,6 +193,7 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
         return table, problems  # rows cannot be read reliably without their columns
 
     fields = resource.fields
+    kinds = _kinds(resource)
     width = len(header)
     line = reader.line_num
     try:
@@ -221,7 +216,7 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
                         problems.append(Problem(shown, start, f.name, "is empty, but a value is required"))
                     row[f.name] = None
                     continue
-                bad = [] if _plain(text_, f) else list(_cell_problems(text_, f))
+                bad = [] if _plain(text_) else list(_cell_problems(text_, kinds[f.name]))
                 value, type_problem = _typed(text_, f)
                 if type_problem and not (bad and f.pattern):
                     bad.append(type_problem)

@@ -176,11 +176,50 @@ def test_cyrillic_lookalike_letter_in_an_id(case_copy):
 def test_greek_lookalike_letter_inside_latin_text(case_copy):
     set_cell(case_copy, "actors.csv", 3, "label", "L\u03bfcal government – politicians")  # Greek omicron
     message = only_problem(case_copy)
-    assert message.startswith(f"{case_copy / 'actors.csv'}:3:label: contains the Greek letter 'ο' (U+03BF)")
+    assert message.startswith(f"{case_copy / 'actors.csv'}:3:label: contains a word that mixes scripts: 'Lοcal'")
+    assert "Greek 'ο' (U+03BF, which looks like Latin 'o')" in message
+
+
+def test_cyrillic_letter_inside_a_latin_word_of_a_quote_names_file_row_and_column(case_copy):
+    row = row_of(case_copy, "excerpts.csv", "id", "q11")
+    set_cell(case_copy, "excerpts.csv", row, "text", "There is a lot of rh\u0435toric")  # Cyrillic ie
+    message = only_problem(case_copy)
+    where = f"{case_copy / 'excerpts.csv'}:{row}:text"
+    assert message.startswith(f"{where}: contains a word that mixes scripts: 'rhеtoric'")
+
+
+def test_greek_word_in_an_english_quote_is_welcome(case_copy):
+    set_cell(case_copy, "excerpts.csv", 2, "text", "We looked to the Δήμος of Athens, and to its τεχνολογία too")
+    assert problems_of(case_copy) == []
 
 
 def test_text_in_another_script_is_not_a_homoglyph(case_copy):
     set_cell(case_copy, "excerpts.csv", 2, "text", "Мы смотрим на Европу")
+    # Han, Hiragana and Katakana share words in Japanese
+    set_cell(case_copy, "excerpts.csv", 3, "text", "スマートシティの意味は何ですか")
+    set_cell(case_copy, "excerpts.csv", 4, "text", "نمی\u200cخواهم")  # Persian needs its zero-width non-joiner
+    assert problems_of(case_copy) == []
+
+
+@pytest.mark.parametrize("column", ["id", "label"])
+def test_right_to_left_override_in_an_id_or_label_names_file_row_and_column(case_copy, column):
+    row = row_of(case_copy, "actors.csv", "id", "managers")
+    set_cell(case_copy, "actors.csv", row, column, "managers\u202e" if column == "id" else "Local\u202egovernment")
+    found = problems_of(case_copy)
+    assert found[0].startswith(f"{case_copy / 'actors.csv'}:{row}:{column}: contains an invisible character U+202E"
+                               " (RIGHT-TO-LEFT OVERRIDE)")
+
+
+@pytest.mark.parametrize("char", ["\u2066", "\u061c", "\u200b", "\ufeff"])
+def test_every_format_character_is_refused_in_a_label(case_copy, char):
+    set_cell(case_copy, "interviewees.csv", 2, "role", f"Manager{char} - Smart City Unit")
+    assert f"2:role: contains an invisible character U+{ord(char):04X}" in only_problem(case_copy)
+
+
+def test_bidi_override_in_a_quote_is_refused_but_direction_marks_pass(case_copy):
+    set_cell(case_copy, "excerpts.csv", 2, "text", "an \u202eoverride")
+    assert "2:text: contains an invisible character U+202E" in only_problem(case_copy)
+    set_cell(case_copy, "excerpts.csv", 2, "text", "شهر هوشمند\u200f (smart city)")  # right-to-left mark
     assert problems_of(case_copy) == []
 
 
