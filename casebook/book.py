@@ -1,4 +1,4 @@
-"""What the chapters' code cells call: quotes, facts and counts, as Markdown or glue.
+"""What the chapters' code cells call: quotes, facts and counts, as content or glue.
 
 A chapter never types a quote, a number or a date that lives in ``data/``: it asks
 this module, which reads the case through :func:`casebook.load`.
@@ -6,48 +6,36 @@ this module, which reads the case through :func:`casebook.load`.
 
 from __future__ import annotations
 
-import re
-import string
-from dataclasses import dataclass
 from functools import cache
 
+from . import content
 from .case import Case, default_data_dir, load
+from .content import Content, Inline
 
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
     " fifteen sixteen seventeen eighteen nineteen twenty"
 ).split()
 
 
-def escape_markdown(text: str) -> str:
-    """Make ``text`` literal in Markdown: every ASCII punctuation mark is backslash-escaped.
-
-    CommonMark (and MyST) allow a backslash before any ASCII punctuation, so
-    ``<script>``, ``*``, ``|``, ``{cite}`` or ``$`` in a quote can never become markup.
-    """
-    return _PUNCTUATION.sub(r"\\\1", text)
-
-
 class Linked(str):
-    """Text that carries a MyST cross-reference to show after it (an evidence number).
+    """Text that carries a link to show after it: an evidence number ("E3") leading to the
+    place labelled ``label``. It compares and prints as its text, so tables and tests see
+    the data unchanged; only the displayed content adds the link."""
 
-    It compares and prints as its text, so tables and tests see the data unchanged;
-    only the Markdown rendering adds the link.
-    """
+    mark: str
+    label: str
 
-    ref: str
-
-    def __new__(cls, text: str, ref: str) -> Linked:
+    def __new__(cls, text: str, mark: str, label: str) -> Linked:
         obj = super().__new__(cls, text)
-        obj.ref = ref
+        obj.mark, obj.label = mark, label
         return obj
 
 
-def inline_markdown(item: str) -> str:
-    """An item as Markdown: its text escaped, then its cross-reference if it has one."""
-    text = escape_markdown(item)
-    return f"{text} {item.ref}" if isinstance(item, Linked) else text
+def inline(item: str) -> list[Inline]:
+    """An item as inline content: its text, then its link if it has one."""
+    text = str.__str__(item)
+    return [text, " ", content.ref(item.label, item.mark)] if isinstance(item, Linked) else [text]
 
 
 def number_word(n: int) -> str:
@@ -62,22 +50,9 @@ class Plain(str):
         return str(self)
 
 
-@dataclass(frozen=True)
-class Markdown:
-    """Markdown text that Jupyter shows (and myst-nb renders) as a cell output."""
-
-    text: str
-
-    def _repr_markdown_(self) -> str:
-        return self.text
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def bullet_list(items: list[str] | tuple[str, ...]) -> Markdown:
-    """Items as an escaped Markdown bullet list."""
-    return Markdown("".join(f"- {inline_markdown(item)}\n" for item in items))
+def bullet_list(items: list[str] | tuple[str, ...]) -> Content:
+    """Items as a bullet list (linked items end with their link)."""
+    return content.show(content.bullets(inline(item) for item in items))
 
 
 @cache
@@ -101,19 +76,14 @@ def attribution_text(interviewee: str, organisation: str) -> str:
     return f"Interviewee {interviewee}, {organisation}"
 
 
-def quote(excerpt: str, case_: Case | None = None) -> Markdown:
-    """A published interview quote as a Markdown block quote with its attribution.
-
-    The quote's text is escaped, so whatever characters it holds are shown, never run.
-    """
+def quote(excerpt: str, case_: Case | None = None) -> Content:
+    """A published interview quote as a block quote with its attribution, exactly as stored."""
     case_ = case_ or case()
     quotes = case_.excerpts.set_index("id")
     if excerpt not in quotes.index:
         raise KeyError(f"{case_.root / 'excerpts.csv'}: no quote with id {excerpt!r}")
-    text = escape_markdown(str(quotes.loc[excerpt, "text"]))
-    who = escape_markdown(attribution(case_, str(quotes.loc[excerpt, "interviewee"])))
-    body = "\n".join(f"> {line}" if line else ">" for line in text.splitlines())
-    return Markdown(f"{body}\n>\n> {{.attribution}}\n> — {who}\n")
+    who = attribution(case_, str(quotes.loc[excerpt, "interviewee"]))
+    return content.show(content.quote(str(quotes.loc[excerpt, "text"]), who))
 
 
 def facts(case_: Case | None = None) -> dict[str, str]:
@@ -163,18 +133,18 @@ def glue_facts(case_: Case | None = None) -> dict[str, str]:
     return values
 
 
-def overview(case_: Case | None = None) -> Markdown:
+def overview(case_: Case | None = None) -> Content:
     """The landing page of a book made for any case folder: the case's notice (if its
     ``datapackage.json`` has one), its description, and what the folder holds, counted."""
     from .case import about
 
     case_ = case_ or case()
     info = about(case_.root)
-    parts = []
+    blocks = []
     if info.notice:
-        parts.append(f":::{{important}}\n{escape_markdown(info.notice)}\n:::\n")
+        blocks.append(content.admonition("important", content.paragraph(info.notice)))
     if info.description:
-        parts.append(escape_markdown(info.description) + "\n")
+        blocks.append(content.paragraph(info.description))
     counts = [
         (case_.count("actors"), "actor group", "actor groups"),
         (case_.count("interviewees"), "interviewee", "interviewees"),
@@ -186,15 +156,11 @@ def overview(case_: Case | None = None) -> Markdown:
         (case_.count("relations"), "arrow of Figure 1", "arrows of Figure 1"),
         (case_.count("evidence"), "link from a claim to its evidence", "links from claims to their evidence"),
     ]
-    parts.append("The case folder holds:\n")
-    parts.append("".join(f"- {number_word(n)} {one if n == 1 else many}\n" for n, one, many in counts))
-    return Markdown("\n".join(parts))
+    blocks.append(content.paragraph("The case folder holds:"))
+    blocks.append(content.bullets([f"{number_word(n)} {one if n == 1 else many}"] for n, one, many in counts))
+    return content.show(*blocks)
 
 
-def console(lines: list[str] | tuple[str, ...]) -> Markdown:
-    """Lines as a terminal would print them: a fenced text block, its fence longer than
-    any run of backticks in the lines, so nothing in them can close it."""
-    text = "\n".join(lines)
-    longest = max((len(run) for run in re.findall("`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return Markdown(f"{fence}text\n{text}\n{fence}\n")
+def console(lines: list[str] | tuple[str, ...]) -> Content:
+    """Lines as a terminal prints them, shown verbatim."""
+    return content.show(content.code_block("\n".join(lines)))

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .book import attribution_text, escape_markdown
+from . import content
+from .book import attribution_text
 from .case import Case
 
 CLAIM_KINDS = (("activity", "institutional_work", "Table 1"), ("finding", "findings", "Table 3"),
                ("relation", "relations", "Figure 1"))
-TABLE_LABELS = {"Table 1": "table-1", "Table 3": "table-3", "Figure 1": "figure-1"}
 
 
 @dataclass(frozen=True)
@@ -128,52 +128,61 @@ def marks(case: Case) -> dict[tuple[str, str], Claim]:
     return {(c.kind, c.id): c for c in claims(case)}
 
 
-def link(claim: Claim) -> str:
-    """The MyST cross-reference a table cell or list item carries: ``{ref}`E3 <ev-activity-iw03>```."""
-    return f"{{ref}}`{claim.mark} <{claim.label}>`"
+def link(claim: Claim) -> content.Inline:
+    """The link a table cell or list item carries: "E3", leading to the claim's entry."""
+    return content.ref(claim.label, claim.mark)
 
 
-def _source_lines(source: Source, uses: dict[str, list[str]], section_labels: bool) -> list[str]:
+def _source_blocks(source: Source, uses: dict[str, list[str]], section_labels: bool) -> list[content.Block]:
     if source.kind == "excerpt":
-        body = f"> {escape_markdown(source.detail)}\n>\n> {{.attribution}}\n> — {escape_markdown(source.title)}"
+        blocks = [content.quote(source.detail, source.title)]
         where = uses.get(str(source.id), [])
         if where and section_labels:
-            body += "\n\nPrinted in " + ", ".join(f"{{ref}}`sec-{s}`" for s in where) + "."
-        return [body]
+            refs: list[content.Inline] = ["Printed in "]
+            for i, section in enumerate(where):
+                refs += ([", "] if i else []) + [content.ref(f"sec-{section}")]
+            blocks.append(content.paragraph(*refs, "."))
+        return blocks
     if source.kind == "passage":
-        head = f"**Passage** — {escape_markdown(source.title)}"
+        head: list[content.Inline] = [content.strong("Passage"), f" — {source.title}"]
         if section_labels:
-            head += f" (in {{ref}}`sec-{source.section}`)"
-        return [f"{head}: {escape_markdown(source.detail)}"]
+            head += [" (in ", content.ref(f"sec-{source.section}"), ")"]
+        return [content.paragraph(*head, f": {source.detail}")]
     if source.kind == "document":
-        return [f"**Document** — *{escape_markdown(source.title)}*. {escape_markdown(source.detail)}"]
-    return [f"**The authors' synthesis** — {escape_markdown(source.detail)}"]
+        return [content.paragraph(content.strong("Document"), " — ", content.em(source.title), f". {source.detail}")]
+    return [content.paragraph(content.strong("The authors' synthesis"), f" — {source.detail}")]
 
 
-def appendix_markdown(case: Case, section_labels: bool = True) -> str:
-    """The Evidence appendix as MyST Markdown: one entry per claim, then an index of sources.
+def _uses(case: Case) -> dict[str, list[str]]:
+    uses: dict[str, list[str]] = {}
+    for u in case.excerpt_uses.sort_values(["excerpt", "order"]).itertuples():
+        uses.setdefault(str(u.excerpt), []).append(str(u.section))
+    return uses
+
+
+def entries(case: Case, kind: str, section_labels: bool = True) -> content.Content:
+    """The Evidence appendix's entries for one kind of claim ("activity", "finding",
+    "relation"): each claim's number, text and place, then every piece of evidence it rests on.
 
     ``section_labels``: link passages and quotes to the book's sections (labels
     ``sec-<section id>``); a book without those labels can switch this off.
     """
-    uses: dict[str, list[str]] = {}
-    for u in case.excerpt_uses.sort_values(["excerpt", "order"]).itertuples():
-        uses.setdefault(str(u.excerpt), []).append(str(u.section))
-    all_claims = claims(case)
-    out: list[str] = []
-    current = None
-    headings = {"Table 1": "Table 1: activities", "Table 3": "Table 3: findings", "Figure 1": "Figure 1: arrows"}
-    for claim in all_claims:
-        if claim.shown_in != current:
-            current = claim.shown_in
-            out.append(f"## Claims of {headings[current]} ({{numref}}`{TABLE_LABELS[current]}`)\n")
-        out.append(
-            f"({claim.label})=\n**{claim.mark}.** {escape_markdown(claim.text)} — *{escape_markdown(claim.where)}*\n"
-        )
+    uses = _uses(case)
+    blocks: list[content.Block] = []
+    for claim in claims(case):
+        if claim.kind != kind:
+            continue
+        blocks.append(content.paragraph(content.strong(f"{claim.mark}."), f" {claim.text} — ", content.em(claim.where),
+                                        label=claim.label))
         for source in claim.sources:
-            out.append("\n".join(_source_lines(source, uses, section_labels)) + "\n")
-    # Index: each source, the claims that rest on it.
-    out.append("## Where each source is used\n")
+            blocks += _source_blocks(source, uses, section_labels)
+    return content.show(*blocks)
+
+
+def sources_index(case: Case) -> content.Content:
+    """The Evidence appendix turned around: each quote, document and passage, with the
+    claims that rest on it."""
+    all_claims = claims(case)
     used_by: dict[str, list[Claim]] = {}
     first: dict[str, Source] = {}
     for claim in all_claims:
@@ -192,15 +201,19 @@ def appendix_markdown(case: Case, section_labels: bool = True) -> str:
             return (section_order.get(source.section, 0), int(paragraph[source.id]))
         return (0, source.id if source.kind == "excerpt" else source.title)
 
+    blocks: list[content.Block] = []
     for kind, title in kinds.items():
         keys = sorted((k for k in used_by if k.startswith(kind + ":")), key=reading_order)
         if not keys:
             continue
-        out.append(f"### {title}\n")
+        blocks.append(content.heading(title, level=3))
+        lines = []
         for key in keys:
             source = first[key]
             name = source.title if kind != "excerpt" else f"{source.id}, {source.title}"
-            refs = ", ".join(link(c) for c in used_by[key])
-            out.append(f"- {escape_markdown(name)}: {refs}")
-        out.append("")
-    return "\n".join(out) + "\n"
+            line: list[content.Inline] = [f"{name}: "]
+            for i, claim in enumerate(used_by[key]):
+                line += ([", "] if i else []) + [link(claim)]
+            lines.append(line)
+        blocks.append(content.bullets(lines))
+    return content.show(*blocks)

@@ -422,14 +422,15 @@ def description(case: Case, evidence: bool = False) -> list[str]:
     """Figure 1 in words: one sentence per arrow (for readers who cannot see the figure);
     with ``evidence``, each sentence links to the arrow's entry in the Evidence appendix."""
     from .book import Linked
-    from .evidence import link, marks
+    from .evidence import marks
 
     g = graph(case)
     claims = marks(case) if evidence else {}
     lines = []
     for u, v, d in g.edges(data=True):
         line = f"{g.nodes[u]['label']} → {g.nodes[v]['label']}: {d['work_type']} work, {STATUS_TEXT[d['status']]}."
-        lines.append(Linked(line, link(claims[("relation", d["id"])])) if evidence else line)
+        claim = claims.get(("relation", d["id"]))
+        lines.append(Linked(line, claim.mark, claim.label) if claim else line)
     return lines
 
 

@@ -64,10 +64,10 @@ def artefacts(case: Case, figures_dir: Path | None = None) -> list[Artefact]:
     from . import figures, qdpx, tables
 
     out = [
-        Artefact("Table 1", "MyST table, as the book shows it", _sha(tables.institutional_work(case).markdown())),
-        Artefact("Table 2", "MyST table", _sha(tables.interviewees(case).markdown())),
-        Artefact("Table 3", "MyST table", _sha(tables.governance_in_practice(case).markdown())),
-        Artefact("Code book", "MyST table (coding page)", _sha(tables.code_book(case).markdown())),
+        Artefact("Table 1", "table content, as the book shows it", _sha(tables.institutional_work(case).json())),
+        Artefact("Table 2", "table content", _sha(tables.interviewees(case).json())),
+        Artefact("Table 3", "table content", _sha(tables.governance_in_practice(case).json())),
+        Artefact("Code book", "table content (coding page)", _sha(tables.code_book(case).json())),
         Artefact("Figure 1 data", "plotly JSON (data and layout)", _sha(figures.json_text(figures.figure(case)))),
         Artefact("REFI-QDA project", "QDPX archive", _sha(qdpx.qdpx_bytes(case))),
     ]

@@ -1,19 +1,21 @@
 """Tables 1–3 of the article, built from the case.
 
 Each function returns a :class:`Table`: the grid of cells (``.frame``, for tests and
-reuse) and its rendering as a numbered, captioned MyST table (``.markdown()``), which
-is what a notebook cell shows in the HTML book and in the PDF alike. Cell text is
-escaped, so nothing in the data can turn into markup.
+reuse) and, displayed in a notebook, a numbered and captioned table of the book (its
+cells handed over as text, so nothing in the data can turn into markup).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from .book import Linked, escape_markdown, inline_markdown
+from . import content
+from .book import Linked, inline
 from .case import Case
 from .schema import WORK_TYPES
 
@@ -39,40 +41,26 @@ class Table:
             columns=list(self.header),
         )
 
-    def markdown(self) -> str:
-        """The table as a MyST ``list-table`` with caption and label."""
-        lines = [f"```{{list-table}} {escape_markdown(self.caption)}" if self.caption else "```{list-table}"]
-        if self.label:
-            lines.append(f":name: {self.label}")
-        lines += [
-            ":header-rows: 1",
-            f":widths: {' '.join(map(str, self.widths))}",
-            ":class: casebook-table",
-            "",
-        ]
-        for row in (self.header, *self.rows):
-            for i, cell in enumerate(row):
-                lead = "* - " if i == 0 else "  - "
-                lines.extend(_cell_lines(cell, lead))
-        lines.append("```")
-        return "\n".join(lines) + "\n"
+    def block(self) -> content.Block:
+        """The table as a content block (:mod:`casebook.content`)."""
+        return content.table(
+            [[h] for h in self.header], [[_cell(cell) for cell in row] for row in self.rows], self.widths,
+            label=self.label, caption=self.caption,
+        )
 
-    def _repr_markdown_(self) -> str:
-        return self.markdown()
+    def json(self) -> str:
+        """The block as canonical JSON text (what the reproducibility report checksums)."""
+        return json.dumps(self.block(), sort_keys=True, ensure_ascii=False)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return content.show(self.block())._repr_mimebundle_()
 
     def __repr__(self) -> str:
         return f"<Table {self.label or ''}: {self.caption or ''} ({len(self.rows)} rows)>"
 
 
-def _cell_lines(cell: Cell, lead: str) -> list[str]:
-    if isinstance(cell, str):
-        return [lead + escape_markdown(cell)]
-    if not cell:
-        return [lead.rstrip()]
-    # A bullet list inside the cell; "+" keeps it apart from the table's own "*" and "-".
-    pad = " " * len(lead)
-    items = [inline_markdown(item) for item in cell]
-    return [lead + "+ " + items[0]] + [pad + "+ " + item for item in items[1:]]
+def _cell(cell: Cell) -> list[content.Inline] | dict[str, Any]:
+    return inline(cell) if isinstance(cell, str) else content.items(inline(item) for item in cell)
 
 
 def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
@@ -87,10 +75,15 @@ def _evidence(case: Case, linked: bool) -> Callable[[str, str, str], str]:
     The claims are numbered once per table, not once per cell (that made large cases slow)."""
     if not linked:
         return lambda kind, ident, text: text
-    from .evidence import link, marks
+    from .evidence import marks
 
     claims = marks(case)
-    return lambda kind, ident, text: Linked(text, link(claims[(kind, ident)]))
+
+    def mark(kind: str, ident: str, text: str) -> str:
+        claim = claims[(kind, ident)]
+        return Linked(text, claim.mark, claim.label)
+
+    return mark
 
 
 def institutional_work(case: Case, evidence: bool = True) -> Table:

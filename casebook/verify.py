@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from .case import Case, load
+from .content import MIME_TYPE
 
 IGNORE = "NBVAL_IGNORE_OUTPUT"  # the one marker nbval also honours
 
@@ -70,13 +70,15 @@ def compare_notebook(committed: nbformat.NotebookNode, fresh: nbformat.NotebookN
     return Check(f"notebook {name}", not differ, f"outputs differ in cell(s) {', '.join(differ)}" if differ else "")
 
 
-def _committed_markdown(notebooks: dict[str, nbformat.NotebookNode], label: str) -> str | None:
+def _committed_table(notebooks: dict[str, nbformat.NotebookNode], label: str) -> dict | None:
+    """The table labelled ``label`` as a committed notebook output shows it (a content block)."""
     for nb in notebooks.values():
         for cell in nb.cells:
             for output in cell.get("outputs", []):
-                text = output.get("data", {}).get("text/markdown", "")
-                if re.search(rf"^:name: {re.escape(label)}$", text, flags=re.M):
-                    return text
+                shown = output.get("data", {}).get(MIME_TYPE, {})
+                for block in shown.get("blocks", []):
+                    if block.get("type") == "table" and block.get("label") == label:
+                        return json.loads(json.dumps(block))  # plain dicts, not notebook nodes
     return None
 
 
@@ -86,12 +88,12 @@ def compare_tables(case: Case, notebooks: dict[str, nbformat.NotebookNode]) -> l
     checks = []
     for label, build in (("table-1", tables.institutional_work), ("table-2", tables.interviewees),
                          ("table-3", tables.governance_in_practice)):
-        committed = _committed_markdown(notebooks, label)
+        committed = _committed_table(notebooks, label)
         name = f"{label.replace('-', ' ').capitalize()} (regenerated from data vs committed notebook output)"
         if committed is None:
             checks.append(Check(name, False, "no committed output shows this table"))
         else:
-            same = committed == build(case).markdown()
+            same = committed == json.loads(json.dumps(build(case).block()))
             checks.append(Check(name, same, "" if same else "cells differ"))
     return checks
 

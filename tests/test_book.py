@@ -89,6 +89,8 @@ def test_text_chapters_do_not_load_plotly():
 
 
 def test_every_published_quote_is_shown_verbatim_with_attribution(case):
+    """The quote's text in the page is the CSV cell, character for character: no smart
+    quotes, no whitespace changed, nothing read as markup."""
     people = case.interviewees.set_index("id")
     pages = {
         "context-and-drivers": "04-governance-in-practice", "motivation-and-capacity": "04-governance-in-practice",
@@ -96,9 +98,11 @@ def test_every_published_quote_is_shown_verbatim_with_attribution(case):
     }
     for use in case.excerpt_uses.itertuples():
         quote = case.excerpts.set_index("id").loc[use.excerpt]
-        blocks = [text(b) for b in page(pages[use.section]).xpath("//blockquote")]
-        who = f"Interviewee {quote.interviewee}, {people.loc[quote.interviewee, 'short_organization']}"
-        assert any(" ".join(quote.text.split()) in b and who in b for b in blocks), use.excerpt
+        blocks = page(pages[use.section]).xpath('//blockquote[contains(@class, "casebook-quote")]')
+        shown = [(b.xpath(".//p")[0].text_content(), b.xpath('.//p[@class="attribution"]')[0].text_content())
+                 for b in blocks]
+        who = f"\u2014Interviewee {quote.interviewee}, {people.loc[quote.interviewee, 'short_organization']}"
+        assert (quote.text, who) in shown, use.excerpt
 
 
 def digest(folder: Path) -> dict[str, str]:
@@ -159,3 +163,12 @@ def test_reproducibility_page_reports_checksums_versions_and_executions(case):
     assert re.search(r"Built at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", body)
     assert "jupyter-book 1.0.4" in body and "Figure 1 data" in body
     assert "chapters/05-institutional-work" in body
+
+
+def test_quotes_in_the_evidence_appendix_and_the_coding_page_are_byte_identical_to_the_data(case):
+    used = set(case.evidence.loc[case.evidence["evidence_type"] == "excerpt", "evidence_id"])
+    quotes = case.excerpts.set_index("id")["text"]
+    shown = {b.xpath(".//p")[0].text_content() for b in page("evidence").xpath("//blockquote")}
+    assert {quotes[q] for q in used} <= shown
+    cells = {td.text_content() for td in page("coding").xpath("//table//td")}
+    assert set(quotes) <= cells

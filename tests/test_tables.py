@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from docutils.core import publish_parts
-from myst_parser.docutils_ import Parser
+from docutils.core import publish_from_doctree
+from docutils.frontend import get_default_settings
+from docutils.utils import new_document
+from docutils.writers.html5_polyglot import Writer
 
 import casebook
 from casebook import tables
-from casebook.book import escape_markdown, quote
+from casebook.book import quote
+from casebook.content import MIME_TYPE
+from casebook.publish.render import to_nodes
 from conftest import DATA, row_of, set_cell
 
 
@@ -20,11 +24,18 @@ def case():
     return casebook.load(DATA)
 
 
-def render_html(markdown: str) -> str:
-    """Render MyST Markdown to HTML the way the book's parser does (docutils mode)."""
-    return publish_parts(markdown, parser=Parser(), writer_name="html5",
-                         settings_overrides={"myst_enable_extensions": ["attrs_block"], "report_level": 2,
-                                             "halt_level": 2})["body"]
+def shown(displayed) -> dict:
+    """What a notebook cell hands the book when it displays ``displayed``."""
+    return displayed._repr_mimebundle_()[MIME_TYPE]
+
+
+def render_html(displayed) -> str:
+    """The HTML body the book's renderer makes of what a cell displays (plain docutils, so
+    without the cross-references, which need Sphinx)."""
+    document = new_document("test", get_default_settings(Writer))
+    document.extend(to_nodes(document, shown(displayed)))
+    page = publish_from_doctree(document, writer_name="html5").decode("utf-8")
+    return page.split("<main>", 1)[1].split("</main>", 1)[0]
 
 
 def test_table1_has_one_row_per_actor_group_in_table_order(case):
@@ -92,12 +103,12 @@ def test_tables_carry_numbered_captions_and_labels(case):
         (tables.interviewees, "table-2", "Interviewees"),
         (tables.governance_in_practice, "table-3", "Collaborative governance in practice"),
     ]:
-        markdown = build(case).markdown()
-        assert markdown.startswith(f"```{{list-table}} {escape_markdown(caption)}\n:name: {label}\n")
+        [block] = shown(build(case))["blocks"]
+        assert (block["type"], block["label"], block["caption"]) == ("table", label, caption)
 
 
 def test_rendered_table1_is_a_real_table_with_headers(case):
-    html = render_html(tables.institutional_work(case, evidence=False).markdown())  # {ref} needs Sphinx
+    html = render_html(tables.institutional_work(case, evidence=False))
     assert len(re.findall(r"<th[ >]", html)) == 4 and html.count("<tr") == 1 + len(case.actors)
     assert "Joint elaboration of projects" in html
 
@@ -107,7 +118,7 @@ MARKUP = "<script>alert('x')</script> *not bold* | not a cell | {cite:p}`x` $x$ 
 
 def test_markup_in_an_activity_is_shown_escaped_not_run(case_copy):
     set_cell(case_copy, "institutional_work.csv", 2, "activity", MARKUP)
-    html = render_html(tables.institutional_work(casebook.load(case_copy), evidence=False).markdown())
+    html = render_html(tables.institutional_work(casebook.load(case_copy), evidence=False))
     assert "<script>" not in html and "&lt;script&gt;alert" in html
     assert "<em>" not in html and "*not bold*" in html
     assert "<a " not in html and "[link](http://example.org)" in html
@@ -116,17 +127,40 @@ def test_markup_in_an_activity_is_shown_escaped_not_run(case_copy):
 
 def test_markup_in_a_quote_is_shown_escaped_not_run(case_copy):
     set_cell(case_copy, "excerpts.csv", 2, "text", MARKUP)
-    html = render_html(quote("q01", casebook.load(case_copy)).text)
+    html = render_html(quote("q01", casebook.load(case_copy)))
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "<blockquote>" in html and "Interviewee B, Municipality" in html
+    assert "<blockquote" in html and "Interviewee B, Municipality" in html
+
+
+VERBATIM = r"""A \\ pair, a \ single one, *stars*, _under_, `ticks`, <b>&amp; "straight" 'single' {ref}`x` $x$"""
+
+
+def test_a_quote_reaches_the_page_as_text_exactly_as_stored(case_copy):
+    """No Markdown or MyST parsing, no smart quotes: the quote's characters, one text node."""
+    set_cell(case_copy, "excerpts.csv", 2, "text", VERBATIM)
+    [block] = shown(quote("q01", casebook.load(case_copy)))["blocks"]
+    document = new_document("test", get_default_settings(Writer))
+    [node] = to_nodes(document, {"blocks": [block]})
+    assert node.children[0].astext() == VERBATIM
+    assert node["support_smartquotes"] is False
+
+
+def refs(block) -> list[dict]:
+    """Every cross-reference inside a content block."""
+    if isinstance(block, dict):
+        found = [block] if "ref" in block else []
+        return found + [r for value in block.values() for r in refs(value)]
+    if isinstance(block, list):
+        return [r for item in block for r in refs(item)]
+    return []
 
 
 def test_table_cells_link_to_their_evidence_entries(case):
-    markdown = tables.institutional_work(case).markdown()
-    assert "Policy agenda on the topic of smart city {ref}`E1 <ev-activity-iw01>`" in markdown
-    assert markdown.count("{ref}`E") == len(case.institutional_work)
-    table3 = tables.governance_in_practice(case).markdown()
-    assert table3.count("{ref}`E") == len(case.findings)
+    [table1] = shown(tables.institutional_work(case))["blocks"]
+    links = refs(table1)
+    assert {"ref": "ev-activity-iw01", "text": "E1"} in links
+    assert len(links) == len(case.institutional_work)
+    assert len(refs(shown(tables.governance_in_practice(case))["blocks"])) == len(case.findings)
     assert tables.institutional_work(case).frame.equals(tables.institutional_work(case, evidence=False).frame)
 
 

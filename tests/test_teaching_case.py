@@ -79,9 +79,9 @@ def test_an_edit_shows_the_check_message_a_student_would_read():
     assert _digests(TEACHING) == before
 
 
-def test_console_output_cannot_be_closed_by_backticks():
-    shown = book.console(["a ``` b", "c"]).text
-    assert shown.startswith("````text\n") and shown.endswith("\n````\n")
+def test_console_output_is_shown_as_one_verbatim_block():
+    [block] = book.console(["a ``` b", "c"]).blocks
+    assert block == {"type": "code", "text": "a ``` b\nc", "language": "text"}
 
 
 @pytest.fixture(scope="module")
