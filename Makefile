@@ -25,6 +25,8 @@ else
 endif
 OUT  := $(BUILD_ROOT)/_build
 HTML := $(OUT)/html
+# The notebooks take Figure 1's SVG from here when it shows the current figure (casebook.figures).
+export CASEBOOK_FIGURES := $(abspath $(FIGURES))
 TEACHING_CASE := examples/teaching-case
 
 FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) $(CASE)/datapackage.json casebook/figures.py casebook/network.py casebook/case.py
@@ -61,10 +63,10 @@ html: setup figures  ## only the HTML site, in _build/html (with the data and th
 	$(PY) -m casebook export-qdpx $(HTML)/$(QDPX_NAME) --data $(CASE)
 	$(PY) -m casebook export-data $(HTML)/$(DATA_NAME) --data $(CASE)
 
-pdf: setup figures  ## only the PDF, in _build/latex/book.pdf (also offered for download by the site)
+pdf: setup figures  ## only the PDF, typeset by Typst into _build/typst/book.pdf (also offered for download by the site)
 	$(PY) -m casebook check $(CASE)
-	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) --builder pdflatex $(STRICT)
-	@mkdir -p $(HTML) && cp $(OUT)/latex/book.pdf $(HTML)/$(PDF_NAME)
+	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) --builder custom --custom-builder typst $(STRICT)
+	@mkdir -p $(HTML) && cp $(OUT)/typst/book.pdf $(HTML)/$(PDF_NAME)
 
 book: html  ## the book: the HTML site in _build/html with its PDF
 	$(MAKE) --no-print-directory pdf

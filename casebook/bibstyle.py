@@ -7,7 +7,7 @@ Entries read like the article's own reference list:
     Vol. 22 No. 1, pp. 1–29.
 
 sorted by author, then year, then title. Labels are short author–year forms
-("Emerson et al., 2012"); the book's CSS and LaTeX preamble keep them out of sight, so
+("Emerson et al., 2012"); the book's CSS and the PDF writer keep them out of sight, so
 the list reads as a plain author–year reference list.
 """
 

@@ -242,6 +242,7 @@ class About:
     notice: str
     """A warning every page of a book about this case must carry (for instance that the
     case is fictional); empty for none."""
+    keywords: tuple[str, ...] = ()
 
 
 def about(root: Path | str | None = None) -> About:
@@ -255,8 +256,10 @@ def about(root: Path | str | None = None) -> About:
     if not isinstance(descriptor, dict):
         descriptor = {}
     text = {k: str(descriptor.get(k) or "").strip() for k in ("name", "title", "description", "notice")}
+    keywords = descriptor.get("keywords") if isinstance(descriptor.get("keywords"), list) else []
     return About(name=text["name"] or root.resolve().name, title=text["title"] or f"The case in {root.name}",
-                 description=text["description"], notice=text["notice"])
+                 description=text["description"], notice=text["notice"],
+                 keywords=tuple(str(k).strip() for k in keywords if str(k).strip()))
 
 
 def default_data_dir() -> Path:

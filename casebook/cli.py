@@ -117,7 +117,7 @@ def parser() -> argparse.ArgumentParser:
     v.set_defaults(run=_verify)
     r = sub.add_parser("dist", help="write the release bundle (zip with RO-Crate metadata)")
     r.add_argument("--project", default=".", help="project root (default: .)")
-    r.add_argument("--build", default="_build", help="build folder holding html/ and latex/ (default: _build)")
+    r.add_argument("--build", default="_build", help="build folder holding html/ and typst/ (default: _build)")
     r.add_argument("--out", default="dist/smart-city-governance-turin.zip", help="archive to write")
     r.add_argument("--add", action="append", default=[], help="another file to include (repeatable)")
     r.set_defaults(run=_dist)

@@ -12,7 +12,7 @@ Inline content is a list whose items are text (``str``) or one-key dicts:
 ``text`` it shows the title of what it points at),
 ``{"numref": label}`` ("Table 1"), ``{"em": [...]}``, ``{"strong": [...]}``,
 ``{"code": text}`` and ``{"link": url, "text": shown}``. Blocks are dicts with a
-``"type"``: paragraph, quote, list, table, heading, code, admonition.
+``"type"``: paragraph, quote, list, table, heading, code, admonition, media.
 """
 
 from __future__ import annotations
@@ -89,6 +89,12 @@ def admonition(kind: str, *blocks: Block) -> Block:
     return {"type": "admonition", "kind": kind, "content": list(blocks)}
 
 
+def media(html: str, image: str, mime: str, alt: str) -> Block:
+    """A figure's body: interactive ``html`` for the web, ``image`` (SVG text, or base64
+    for bitmaps) of type ``mime`` everywhere else, with ``alt`` as its description."""
+    return {"type": "media", "html": html, "image": image, "mime": mime, "alt": alt}
+
+
 def table(header: Sequence[Sequence[Inline]], rows: Sequence[Sequence[Any]], widths: Sequence[int],
           label: str | None = None, caption: str | None = None, classes: Sequence[str] = ()) -> Block:
     """A table with one header row. A cell is inline content, or ``{"items": [...]}`` for a
@@ -143,6 +149,8 @@ def _plain_block(block: Block) -> str:
         return "\n".join(head + rows)
     if kind == "heading":
         return "#" * block["level"] + " " + plain(block["content"])
+    if kind == "media":
+        return f"<{block['mime']} figure: {block['alt']}>"
     return plain(block["content"])
 
 

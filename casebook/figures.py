@@ -15,10 +15,10 @@ fragment the book embeds; ``write_static`` the SVG, PNG, PDF and JSON twins.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import math
+import os
 import re
 import textwrap
 import warnings
@@ -454,27 +454,44 @@ def interactive_html(case: Case) -> str:
 
 @dataclass(frozen=True)
 class FigureBundle:
-    """Figure 1 for the book: interactive HTML for the web, a vector PDF for LaTeX.
+    """Figure 1 for the book: interactive HTML for the web, the SVG everywhere else (the
+    PDF), with the figure in words as the SVG's alternative text.
 
     Glue it (``myst_nb.glue("figure-1", bundle, display=False)``) and show it with a
-    ``{glue:figure}`` directive; myst-nb picks the right form for each builder.
+    ``{glue:figure}`` directive.
     """
 
     html: str
-    pdf: bytes
+    svg: str
+    alt: str
 
-    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, str]:
-        return {
-            "text/html": self.html,
-            "application/pdf": base64.b64encode(self.pdf).decode("ascii"),
-            "text/plain": f"<Figure 1: {CAPTION}>",
-        }
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        from . import content
+
+        return content.show(content.media(self.html, self.svg, "image/svg+xml", self.alt))._repr_mimebundle_()
+
+
+FIGURES_ENV = "CASEBOOK_FIGURES"
+"""Environment variable naming the folder ``make figures`` writes (``figures/`` for the
+book's own case); the book takes the SVG from there when it shows the current figure."""
+
+
+def static_svg(case: Case, folder: Path | str | None = None) -> str:
+    """Figure 1 as SVG text: the copy in ``folder`` (default ``$CASEBOOK_FIGURES``) when
+    its recorded spec is the figure of ``case``, else drawn afresh (kaleido, a second or two)."""
+    fig = figure(case)
+    folder = folder or os.environ.get(FIGURES_ENV)
+    if folder:
+        saved_spec, saved_svg = Path(folder) / "figure1.json", Path(folder) / "figure1.svg"
+        if saved_spec.is_file() and saved_svg.is_file() and saved_spec.read_text(encoding="utf-8") == json_text(fig):
+            return saved_svg.read_text(encoding="utf-8")
+    return _normalise_svg(pio.to_image(fig, format="svg", width=WIDTH, height=HEIGHT)).decode("utf-8")
 
 
 def bundle(case: Case) -> FigureBundle:
     """The interactive and the static Figure 1 of ``case`` in one displayable object."""
-    pdf = _normalise_pdf(pio.to_image(figure(case), format="pdf", width=WIDTH, height=HEIGHT))
-    return FigureBundle(interactive_html(case), pdf)
+    alt = f"Figure 1, {CAPTION}. " + " ".join(description(case))
+    return FigureBundle(interactive_html(case), static_svg(case), alt)
 
 
 def _attr(text: str) -> str:

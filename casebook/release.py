@@ -54,7 +54,7 @@ def members(project: Path, build: Path, extra: Iterable[Path] = ()) -> list[Memb
     """Everything that goes into the bundle, sorted by its name in the archive."""
     out: list[Member] = []
     out += _files(build / "html", "site")
-    pdf = build / "latex" / "book.pdf"
+    pdf = build / "typst" / "book.pdf"
     if pdf.is_file():
         out.append(Member(pdf, "smart-city-governance-turin.pdf"))
     out += _files(project / "data", "data")

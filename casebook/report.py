@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import platform
+import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from importlib import metadata
@@ -41,6 +42,27 @@ def build_time() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
     return moment.replace(microsecond=0).isoformat()
+
+
+def source_epoch(project: Path) -> int:
+    """Seconds since the epoch that date the sources, as reproducible builds do:
+    ``SOURCE_DATE_EPOCH``, else the last commit's date, else 0 — never the clock."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True,
+                             check=True, timeout=10).stdout.strip()
+        return int(out)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return 0
+
+
+def source_time(project: Path) -> str:
+    """:func:`source_epoch` in ISO 8601 UTC, or "an uncommitted state" when there is none."""
+    seconds = source_epoch(project)
+    if not seconds:
+        return "an uncommitted state"
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
 
 
 def versions() -> list[tuple[str, str]]:

@@ -141,57 +141,34 @@ def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     getattr(env, "casebook_report_docs", set()).discard(docname)
 
 
+# What the PDF (the typst builder) shows of a notebook output, best first: the book's own
+# content, images (Figure 1's SVG twin), then text; never HTML or JavaScript.
+TYPST_MIME_PRIORITY = [("typst", "image/svg+xml", 10), ("typst", "image/png", 20), ("typst", "image/jpeg", 21),
+                       ("typst", "text/markdown", 30), ("typst", "text/plain", 40)]
+
+
 def _static(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
     # "light" until the reader picks a mode (pydata-sphinx-theme logs an error for an empty one)
     config.html_context = {"default_mode": "light", **DOWNLOADS, **config.html_context}
-    _latex_lookalikes(config)
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *TYPST_MIME_PRIORITY]
     _case_metadata(config)
-
-
-def _latex_lookalikes(config: Any) -> None:
-    """pdflatex here has no Cyrillic or Greek fonts, and stops at the first such letter. The
-    book prints them only where it shows a homoglyph error (``casebook check`` names the
-    letter and its code point): print each look-alike with the glyph of its Latin twin,
-    which is exactly how it looks on screen."""
-    from .characters import CONFUSABLES
-
-    _add_preamble(config, "".join(
-        f"\\DeclareUnicodeCharacter{{{ord(c):04X}}}{{{latin}}}\n" for c, latin in sorted(CONFUSABLES.items())
-    ))
-
-
-def _add_preamble(config: Any, latex: str) -> None:
-    """Append ``latex`` to the LaTeX preamble of _config.yml (never replacing it)."""
-    elements = dict(config.latex_elements or {})
-    elements["preamble"] = elements.get("preamble", "") + latex
-    config.latex_elements = elements
 
 
 def _case_metadata(config: Any) -> None:
     """What the case folder's datapackage.json says, on every page: its notice (a banner
-    in HTML, a line at the foot of every PDF page) and, for a book made for any case
-    (``casebook_title_from_case: true``), its title."""
+    in HTML, a line at the foot of every PDF page), its keywords (the PDF's metadata) and,
+    for a book made for any case (``casebook_title_from_case: true``), its title."""
     info = about(default_data_dir())
+    config.casebook_pdf_metadata = {"notice": info.notice, "keywords": list(info.keywords),
+                                    **config.casebook_pdf_metadata}
     if config.casebook_title_from_case:
-        config.project = config.html_title = info.title
-        config.latex_documents = [(d[0], d[1], info.title, *d[3:]) for d in config.latex_documents]
+        config.project = config.html_title = config.casebook_pdf_title = info.title
     if info.notice:
         options = dict(config.html_theme_options or {})
         options["announcement"] = html.escape(info.notice)
         config.html_theme_options = options
-        _add_preamble(config, (
-            "\\AddToHook{shipout/foreground}{\\put(\\dimexpr0.5\\paperwidth\\relax,-\\dimexpr\\paperheight-1cm\\relax)"
-            "{\\makebox[0pt]{\\footnotesize\\itshape " + latex_escape(info.notice) + "}}}\n"
-        ))
-
-
-def latex_escape(text: str) -> str:
-    """Plain text for LaTeX: its special characters printed, never interpreted."""
-    special = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-               "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
-    return "".join(special.get(c, c) for c in text)
 
 
 def _page_fixes(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
@@ -420,10 +397,10 @@ def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     from . import report
     from .case import load
 
-    latex = app.builder.format == "latex"
+    web = app.builder.format == "html"
 
     def digest(value: str) -> nodes.Node:  # full in HTML, the first 16 hex digits in print
-        return nodes.literal(text=value[:16] + "…" if latex else value)
+        return nodes.literal(text=value if web else value[:16] + "…")
 
     case = load(default_data_dir())
     project = Path(app.srcdir)
@@ -433,7 +410,8 @@ def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if data:
             when = report.dt.datetime.fromtimestamp(data["mtime"], report.dt.UTC).replace(microsecond=0).isoformat()
             seconds = "–" if data.get("runtime") is None else f"{data['runtime']:.1f}"
-            ran.append([doc, data.get("method", ""), seconds, "yes" if data.get("succeeded") else "NO", when])
+            row = [doc, data.get("method", ""), seconds, "yes" if data.get("succeeded") else "NO", when]
+            ran.append(row if web else row[:2] + row[3:4])  # print: nothing that changes from run to run
     nbval = report.nbval_result(Path(app.outdir).parent / "nbval.xml")
     if nbval is None:
         nbval_text = "No nbval result in this build folder yet (make test runs nbval before it builds the book)."
@@ -444,7 +422,9 @@ def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     content = [
         _section("This build", nodes.bullet_list("", *[
             nodes.list_item("", nodes.paragraph(text=line)) for line in (
-                f"Built at {report.build_time()} with the {app.builder.name} builder.",
+                (f"Built at {report.build_time()} with the {app.builder.name} builder." if web else
+                 f"Built with the {app.builder.name} builder from the sources as of {report.source_time(project)};"
+                 " how long each notebook took is on the web version of this page."),
                 f"Case data: {Path(os.path.relpath(case.root, project)).as_posix()}/",
                 nbval_text,
             )
@@ -456,7 +436,8 @@ def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             ["Artefact", "What", "SHA-256"],
             [[a.name, a.what, digest(a.sha256)] for a in report.artefacts(case, project / "figures")], [22, 28, 50])),
         _section("Notebooks executed", _table(["Page", "Method", "Seconds", "Succeeded", "Executed at (UTC)"], ran,
-                                               [34, 12, 10, 12, 32])),
+                                               [34, 12, 10, 12, 32]) if web else
+                 _table(["Page", "Method", "Succeeded"], ran, [50, 25, 25])),
     ]
     for placeholder in placeholders:
         placeholder.replace_self(content)
@@ -464,6 +445,7 @@ def _fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     _drop_thebe(app)
+    app.setup_extension("casebook.publish.typst_builder")
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.add_config_value("casebook_title_from_case", False, "env")
     app.add_node(report_placeholder)

@@ -15,7 +15,7 @@ PYTHONPATH and CASEBOOK_DATA pointing at the copy, so the working tree's ``_buil
   the copy's _build), the same command again with nothing changed, after one activity
   of Table 1 changed in the copy's data, and after one topic of the interview outline
   changed (with how many notebooks each re-executed); then, once the data are restored,
-  the PDF (``--builder pdflatex`` after the HTML build, as make book does:
+  the PDF (the typst builder after the HTML build, as make book does:
   ``--pdf-repeat``, as many as ``--repeat`` by default), and the teaching case's book (once);
 - tests: ``pytest -m "not built and not pdf and not browser"`` in the copy, and the full
   ``pytest tests`` once against the copy's built books;
@@ -57,6 +57,7 @@ BENCH = ROOT / "_build" / "bench"
 COPY = BENCH / "project"
 SYNTHETIC = ROOT / "_build" / "synthetic"
 RESULTS = ROOT / "benchmarks" / "results.json"
+TYPST = ("--builder", "custom", "--custom-builder", "typst")  # the PDF, as make pdf builds it
 PY = sys.executable  # the virtual environment's python (not resolved: that would leave the venv)
 JB = str(Path(sys.executable).with_name("jupyter-book"))
 STRICT = ["-W", "-n", "--keep-going"]
@@ -316,17 +317,18 @@ class Bench:
                   command)
         pdf, rss = [], 0
         for _ in range(self.args.pdf_repeat):
-            shutil.rmtree(self.copy / "_build" / "latex", ignore_errors=True)
-            result = self.jb("--builder", "pdflatex")
+            shutil.rmtree(self.copy / "_build" / "typst", ignore_errors=True)
+            result = self.jb(*TYPST)
             if result.returncode != 0:
                 self.notes.append(f"The PDF build failed (exit {result.returncode}); its time is of the failed run.")
                 self.say(result.tail())
             pdf.append(result.seconds)
             rss = max(rss, result.max_rss_kb)
-        if (self.copy / "_build" / "latex" / "book.pdf").is_file():
-            shutil.copyfile(self.copy / "_build" / "latex" / "book.pdf", html / "smart-city-governance-turin.pdf")
-        self.add("pdf_build", "PDF: jupyter-book build . --builder pdflatex -W -n --keep-going after the HTML build "
-                 "(as make book; removes _build/latex first)", "s", pdf, "builds", peak_rss_mb=round(rss / 1024, 1),
+        if (self.copy / "_build" / "typst" / "book.pdf").is_file():
+            shutil.copyfile(self.copy / "_build" / "typst" / "book.pdf", html / "smart-city-governance-turin.pdf")
+        self.add("pdf_build", "PDF: jupyter-book build . --builder custom --custom-builder typst -W -n --keep-going "
+                 "after the HTML build (as make book; removes _build/typst first)", "s", pdf, "builds",
+                 peak_rss_mb=round(rss / 1024, 1),
                  label="PDF build (after the HTML build)")
         if self.args.pdf_repeat < self.args.repeat:
             self.notes.append(f"The PDF build is measured {self.args.pdf_repeat} time(s) only (--pdf-repeat).")
@@ -343,9 +345,9 @@ class Bench:
         _must(self.jb("--path-output", out, source="examples/case-book", env=env), "teaching case HTML build")
         for command, name in (("export-qdpx", "case.qdpx"), ("export-data", "case-data.zip")):
             _must(run([PY, "-m", "casebook", command, str(html / name), "--data", str(case)], self.copy, env), command)
-        result = self.jb("--path-output", out, "--builder", "pdflatex", source="examples/case-book", env=env)
+        result = self.jb("--path-output", out, *TYPST, source="examples/case-book", env=env)
         if result.returncode == 0:
-            shutil.copyfile(self.copy / out / "_build" / "latex" / "book.pdf", html / "case.pdf")
+            shutil.copyfile(self.copy / out / "_build" / "typst" / "book.pdf", html / "case.pdf")
         else:
             self.notes.append("The teaching case's PDF build failed; the full test suite ran without it.")
         self.add("teaching_case_book", "The teaching case's book: HTML, downloads and PDF (as make book "

@@ -16,7 +16,7 @@ DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 BUILD = Path(os.environ.get("CASEBOOK_BUILD", ROOT / "_build"))  # where make book/pdf wrote
 HTML = BUILD / "html"
-PDF = BUILD / "latex" / "book.pdf"
+PDF = BUILD / "typst" / "book.pdf"
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ def build(tmp_path: Path) -> Path:
     (b / "html" / "chapters").mkdir(parents=True)
     (b / "html" / "index.html").write_text("<html><body>home</body></html>")
     (b / "html" / "chapters" / "a.html").write_text("<html><body>a</body></html>")
-    (b / "latex").mkdir()
-    (b / "latex" / "book.pdf").write_bytes(b"%PDF-1.4 stand-in")
+    (b / "typst").mkdir()
+    (b / "typst" / "book.pdf").write_bytes(b"%PDF-1.4 stand-in")
     return b
 
 

@@ -19,7 +19,7 @@ from conftest import ROOT
 TEACHING = ROOT / "examples" / "teaching-case"
 BUILD = ROOT / "_build" / "cases" / "teaching-case" / "_build"
 HTML = BUILD / "html"
-PDF = BUILD / "latex" / "book.pdf"
+PDF = BUILD / "typst" / "book.pdf"
 
 
 STRAIGHT = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})

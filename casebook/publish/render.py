@@ -19,10 +19,12 @@ from ..content import MIME_TYPE
 
 
 class _Nodes:
-    """Builds the nodes of one output; ``document`` receives its labels as targets."""
+    """Builds the nodes of one output; ``document`` receives its labels as targets, and
+    ``write_file`` (myst-nb's) stores the files images need."""
 
-    def __init__(self, document: nodes.document):
+    def __init__(self, document: nodes.document, write_file: Any = None):
         self.document = document
+        self.write_file = write_file
         env = getattr(document.settings, "env", None)
         self.docname = env.docname if env is not None else ""
 
@@ -102,6 +104,23 @@ class _Nodes:
             node += self.block(child)
         return node
 
+    def _media(self, block: dict[str, Any]) -> nodes.Element:
+        """The interactive HTML for the web builders, the image (with its description as
+        alternative text) for every other one: Sphinx keeps one of the two per builder."""
+        import base64
+        import hashlib
+        from mimetypes import guess_extension
+
+        svg = block["mime"] == "image/svg+xml"
+        data = block["image"].encode("utf-8") if svg else base64.b64decode(block["image"])
+        name = hashlib.sha256(data).hexdigest()[:16] + (".svg" if svg else guess_extension(block["mime"]) or "")
+        uri = self.write_file([name], data, overwrite=False, exists_ok=True) if self.write_file else name
+        web = addnodes.only(expr="html")
+        web += nodes.raw("", block["html"], format="html")
+        other = addnodes.only(expr="not html")
+        other += nodes.image(uri=uri, alt=block["alt"])
+        return nodes.container("", web, other, classes=["casebook-media"])
+
     def _cell(self, cell: Any) -> nodes.entry:
         entry = nodes.entry()
         if isinstance(cell, dict) and "items" in cell:
@@ -128,9 +147,9 @@ class _Nodes:
         return self._label(node, block)
 
 
-def to_nodes(document: nodes.document, data: dict[str, Any]) -> list[nodes.Element]:
+def to_nodes(document: nodes.document, data: dict[str, Any], write_file: Any = None) -> list[nodes.Element]:
     """The nodes of one content document (the JSON a :class:`casebook.content.Content` displays)."""
-    builder = _Nodes(document)
+    builder = _Nodes(document, write_file)
     return [builder.block(block) for block in data["blocks"]]
 
 
@@ -148,4 +167,4 @@ class ContentRenderer:
             import json
 
             content = json.loads(content)
-        return to_nodes(renderer.renderer.document, content)
+        return to_nodes(renderer.renderer.document, content, renderer.write_file)

@@ -1,0 +1,410 @@
+"""A resolved Sphinx doctree as Typst markup: the body of the book's PDF.
+
+Every piece of text is written as a Typst *string literal* (``#"…";``), never as
+markup, so nothing a page or the data holds — ``#read("/etc/hostname")``, ``*``,
+``$``, ``<label>``, ``--`` — is interpreted or altered: it prints as it stands in the
+doctree. Structure (headings, tables, quotes, lists, links) is written as calls of
+Typst's own elements, which tag the PDF for screen readers (PDF/UA).
+
+Numbers are the web book's: section, table and figure numbers are read from Sphinx's
+environment, not counted again by Typst, so the two can never disagree.
+
+The writer handles the node types the book's doctrees contain (see
+``tests/test_typst_writer.py``); an unknown node stops the build with its name and
+source rather than being dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from docutils import nodes
+from sphinx import addnodes
+
+_SPACE = re.compile(r"[ \t\r\n]+")
+_LABEL_CHARS = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+def _child(node: nodes.Element, kind: type) -> nodes.Element | None:
+    """The first direct child of ``node`` of class ``kind`` (not a deeper one)."""
+    return next((c for c in node.children if isinstance(c, kind)), None)
+
+
+def string(text: str) -> str:
+    """``text`` as a Typst string literal."""
+    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+               .replace("\t", "\\t"))
+    return f'"{escaped}"'
+
+
+def text(value: str) -> str:
+    """``value`` as markup that prints exactly these characters (empty for empty text)."""
+    return f"#{string(value)};" if value else ""
+
+
+class part_heading(nodes.Element):
+    """Where a part of the book begins ("This edition"): printed as a part title."""
+
+
+class UnsupportedNode(Exception):
+    """The doctree holds a node the writer does not know how to print."""
+
+
+@dataclass
+class Labels:
+    """Typst labels for the ids of the assembled book: one label per element, reached
+    from every id it carries, qualified by document (ids repeat across pages)."""
+
+    by_key: dict[tuple[str, str], str] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+
+    def add(self, docname: str, ids: Iterable[str]) -> str | None:
+        ids = list(ids)
+        if not ids:
+            return None
+        known = next((self.by_key[(docname, i)] for i in ids if (docname, i) in self.by_key), None)
+        label = known or self._fresh(f"{docname}:{ids[0]}")
+        for ident in ids:
+            self.by_key.setdefault((docname, ident), label)
+        return label
+
+    def _fresh(self, wanted: str) -> str:
+        base = _LABEL_CHARS.sub(".", wanted)
+        label, n = base, 1
+        while label in self.used:
+            n += 1
+            label = f"{base}-{n}"
+        self.used.add(label)
+        return label
+
+    def get(self, docname: str, ident: str) -> str | None:
+        return self.by_key.get((docname, ident))
+
+
+@dataclass
+class Part:
+    """How a document is laid out: its heading level offset, and whether it is numbered."""
+
+    level: int = 1
+    numbered: bool = False
+
+
+class TypstWriter:
+    """Turns an assembled doctree (``start_of_file`` nodes mark each document) into Typst.
+
+    ``secnumbers`` and ``fignumbers`` are Sphinx's ``env.toc_secnumbers`` and
+    ``env.toc_fignumbers``; ``parts`` gives each document's :class:`Part`; ``images``
+    maps an image's source path to the file name the builder copied it to.
+    """
+
+    def __init__(self, root: str, secnumbers: dict, fignumbers: dict, parts: dict[str, Part],
+                 images: dict[str, str], image_dir: str = "images"):
+        self.root = root
+        self.secnumbers = secnumbers
+        self.fignumbers = fignumbers
+        self.parts = parts
+        self.images = images
+        self.image_dir = image_dir
+        self.labels = Labels()
+        self.docname = root
+        self.depth = 0  # section depth inside the current document
+
+    # -- entry points -----------------------------------------------------------
+
+    def collect_labels(self, tree: nodes.Node) -> None:
+        """First pass: give every element with ids its label, so links can point forward."""
+        self._walk_labels(tree, self.root)
+
+    def _walk_labels(self, node: nodes.Node, docname: str) -> None:
+        if isinstance(node, addnodes.start_of_file):
+            docname = node["docname"]
+        if isinstance(node, nodes.Element):
+            if node.get("ids"):
+                self.labels.add(docname, node["ids"])
+            for child in node.children:
+                self._walk_labels(child, docname)
+
+    def body(self, nodes_: Iterable[nodes.Node]) -> str:
+        """Block-level markup of a sequence of nodes."""
+        return self._blocks(nodes_)
+
+    def inlines(self, node: nodes.Element) -> str:
+        """Inline markup of a node's children (a title's text)."""
+        return self._inlines(node.children)
+
+    # -- helpers ---------------------------------------------------------------
+
+    def _label(self, node: nodes.Element) -> str:
+        label = self.labels.get(self.docname, node["ids"][0]) if node.get("ids") else None
+        return f"<{label}>" if label else ""
+
+    def _blocks(self, children: Iterable[nodes.Node]) -> str:
+        out = []
+        for child in children:
+            rendered = self.block(child)
+            if rendered:
+                out.append(rendered)
+        return "\n\n".join(out)
+
+    def _inlines(self, children: Iterable[nodes.Node]) -> str:
+        return "".join(self.inline(child) for child in children)
+
+    def _fail(self, node: nodes.Node, where: str) -> UnsupportedNode:
+        source = getattr(node, "source", None) or self.docname
+        return UnsupportedNode(f"{source}: the Typst writer has no rule for {where} node <{node.tagname}>")
+
+    # -- block level -------------------------------------------------------------
+
+    def block(self, node: nodes.Node) -> str:
+        if isinstance(node, nodes.Text):
+            return self.inline(node)
+        method: Callable[[nodes.Element], str] | None = getattr(self, f"block_{node.tagname}", None)
+        if method is None:
+            if isinstance(node, nodes.Admonition):
+                return self.block_admonition(node)
+            if isinstance(node, nodes.Inline | nodes.TextElement) and not isinstance(node, nodes.paragraph):
+                return self.inline(node)
+            raise self._fail(node, "block")
+        return method(node)
+
+    def block_start_of_file(self, node: addnodes.start_of_file) -> str:
+        outer, outer_depth = self.docname, self.depth
+        self.docname, self.depth = node["docname"], 0
+        try:
+            return self._blocks(node.children)
+        finally:
+            self.docname, self.depth = outer, outer_depth
+
+    def block_document(self, node: nodes.document) -> str:
+        return self._blocks(node.children)
+
+    def block_section(self, node: nodes.section) -> str:
+        self.depth += 1
+        try:
+            title = _child(node, nodes.title)
+            heading = self._heading(node, title) if title is not None else ""
+            rest = [c for c in node.children if c is not title]
+            return "\n\n".join(x for x in (heading, self._blocks(rest)) if x)
+        finally:
+            self.depth -= 1
+
+    def _heading(self, section: nodes.section, title: nodes.title) -> str:
+        part = self.parts.get(self.docname, Part())
+        if self.docname == self.root:  # the first page's sections: front matter, not in the contents
+            return f"#casebook-front-heading[{self._inlines(title.children)}]{self._label(section)}"
+        level = part.level + self.depth - 1
+        number = self._secnumber(section) if part.numbered else None
+        shown = self._inlines(title.children)
+        if number:
+            shown = text(".".join(map(str, number)) + " ") + shown
+        options = f"level: {level}, numbering: none"
+        return f"#heading({options})[{shown}]{self._label(section)}"
+
+    def _secnumber(self, section: nodes.section) -> tuple[int, ...] | None:
+        numbers = self.secnumbers.get(self.docname, {})
+        if self.depth == 1 and "" in numbers:
+            return numbers[""]
+        for ident in section.get("ids", []):
+            if "#" + ident in numbers:
+                return numbers["#" + ident]
+        return None
+
+    def block_part_heading(self, node: part_heading) -> str:
+        return f"#casebook-part[{text(node['caption'])}]"
+
+    def block_title(self, node: nodes.title) -> str:
+        return f"#strong[{self._inlines(node.children)}]"
+
+    def block_paragraph(self, node: nodes.paragraph) -> str:
+        body = self._inlines(node.children)
+        if not body:
+            return ""
+        label = self._label(node)
+        return f"#par[{body}]{label}" if label else body
+
+    def block_compound(self, node: nodes.Element) -> str:
+        return self._blocks(node.children)
+
+    block_container = block_compound
+    block_inline = block_compound
+    block_only = block_compound
+
+    def block_target(self, node: nodes.target) -> str:
+        label = self._label(node)
+        return f"#metadata(none){label}" if label and not node.children else self._inlines(node.children)
+
+    def block_comment(self, node: nodes.comment) -> str:
+        return ""
+
+    block_raw = block_comment  # raw HTML (the interactive figure) has a static twin in the doctree
+
+    def block_transition(self, node: nodes.transition) -> str:
+        return "#line(length: 100%, stroke: 0.5pt + luma(60%))"
+
+    def block_rubric(self, node: nodes.rubric) -> str:
+        return f"#block(above: 1.2em, below: 0.6em)[#strong[{self._inlines(node.children)}]]{self._label(node)}"
+
+    def block_bullet_list(self, node: nodes.bullet_list) -> str:
+        items = ", ".join(f"[{self._blocks(item.children)}]" for item in node.children)
+        return f"#list(tight: true, {items}){self._label(node)}"
+
+    def block_enumerated_list(self, node: nodes.enumerated_list) -> str:
+        start = node.get("start", 1)
+        items = ", ".join(f"[{self._blocks(item.children)}]" for item in node.children)
+        return f"#enum(tight: true, start: {start}, {items}){self._label(node)}"
+
+    def block_definition_list(self, node: nodes.definition_list) -> str:
+        items = []
+        for item in node.children:
+            term = self._inlines(item.next_node(nodes.term).children)
+            definition = self._blocks(item.next_node(nodes.definition).children)
+            items.append(f"terms.item([{term}], [{definition}])")
+        return f"#terms({', '.join(items)})"
+
+    def block_block_quote(self, node: nodes.block_quote) -> str:
+        attribution = _child(node, nodes.attribution)
+        body = self._blocks(c for c in node.children if c is not attribution)
+        by = f", attribution: [{self._inlines(attribution.children)}]" if attribution is not None else ""
+        return f"#quote(block: true, quotes: false{by})[{body}]{self._label(node)}"
+
+    def block_literal_block(self, node: nodes.literal_block) -> str:
+        language = node.get("language") or ""
+        lang = f", lang: {string(language)}" if language and language not in ("text", "default", "none") else ""
+        return f"#raw(block: true{lang}, {string(node.astext())}){self._label(node)}"
+
+    def block_admonition(self, node: nodes.Element) -> str:
+        title = _child(node, nodes.title)
+        name = self._inlines(title.children) if title is not None else text(node.tagname.capitalize())
+        body = self._blocks(c for c in node.children if c is not title)
+        return f"#casebook-note[{name}][{body}]{self._label(node)}"
+
+    def block_citation(self, node: nodes.citation) -> str:
+        # Author-year entries: the label (a key) is not printed, as in the web book.
+        body = self._inlines(p for c in node.children if isinstance(c, nodes.paragraph) for p in c.children)
+        return f"#casebook-reference[{body}]{self._label(node)}"
+
+    def block_figure(self, node: nodes.figure) -> str:
+        image = node.next_node(nodes.image)
+        caption = _child(node, nodes.caption)
+        number = self._fignumber(node, "figure")
+        shown = self._inlines(caption.children) if caption is not None else ""
+        if number and caption is not None:
+            shown = f"#strong[{text(f'Figure {number}:')}]{text(' ')}{shown}"
+        body = self.block_image(image) if image is not None else ""
+        cap = f", caption: [{shown}]" if shown else ""
+        return f"#figure(kind: image, supplement: none, numbering: none{cap})[{body}]{self._label(node)}"
+
+    def block_image(self, node: nodes.image) -> str:
+        uri = node["uri"]  # the builder's post_process_images chose the file and named its copy
+        source = self.images.get(uri)
+        if source is None:
+            raise UnsupportedNode(f"{self.docname}: image {uri!r} was not copied for the PDF")
+        alt = node.get("alt") or ""
+        return f'#image({string(self.image_dir + "/" + source)}, width: 100%, alt: {string(alt)})'
+
+    def _fignumber(self, node: nodes.Element, kind: str) -> str | None:
+        numbers = self.fignumbers.get(self.docname, {}).get(kind, {})
+        for ident in node.get("ids", []):
+            if ident in numbers:
+                return ".".join(map(str, numbers[ident]))
+        return None
+
+    def block_table(self, node: nodes.table) -> str:
+        group = _child(node, nodes.tgroup)
+        widths = [c.get("colwidth", 1) for c in group.children if isinstance(c, nodes.colspec)]
+        columns = ", ".join(f"{w}fr" for w in widths)
+        head = _child(group, nodes.thead)
+        body = _child(group, nodes.tbody)
+        cells = []
+        if head is not None:
+            header = ", ".join(self._cell(entry) for row in head.children for entry in row.children)
+            cells.append(f"table.header({header})")
+        if body is not None:
+            cells += [self._cell(entry) for row in body.children for entry in row.children]
+        table = f"table(columns: ({columns},), {', '.join(cells)})"
+        title = _child(node, nodes.title)
+        number = self._fignumber(node, "table")
+        if title is None:
+            return f"#{table}{self._label(node)}"
+        shown = self._inlines(title.children)
+        if number:
+            shown = f"#strong[{text(f'Table {number}:')}]{text(' ')}{shown}"
+        return f"#casebook-table(caption: [{shown}], {table}){self._label(node)}"
+
+    def _cell(self, entry: nodes.entry) -> str:
+        return f"[{self._blocks(entry.children)}]"
+
+    # -- inline level ----------------------------------------------------------
+
+    def inline(self, node: nodes.Node) -> str:
+        if isinstance(node, nodes.Text):
+            return text(_SPACE.sub(" ", node.astext()))
+        method = getattr(self, f"inline_{node.tagname}", None)
+        if method is None:
+            raise self._fail(node, "inline")
+        return method(node)
+
+    def inline_emphasis(self, node: nodes.Element) -> str:
+        return f"#emph[{self._inlines(node.children)}]"
+
+    def inline_strong(self, node: nodes.Element) -> str:
+        return f"#strong[{self._inlines(node.children)}]"
+
+    def inline_literal(self, node: nodes.Element) -> str:
+        return f"#raw({string(node.astext())})"
+
+    def _anchor(self, node: nodes.Element) -> str:
+        """A zero-width place to link to, before inline content (a box would not break)."""
+        label = self._label(node)
+        return f"#metadata(none){label}" if label else ""
+
+    def inline_inline(self, node: nodes.Element) -> str:
+        return self._anchor(node) + self._inlines(node.children)
+
+    inline_abbreviation = inline_inline
+    inline_title_reference = inline_emphasis
+
+    def inline_superscript(self, node: nodes.Element) -> str:
+        return f"#super[{self._inlines(node.children)}]"
+
+    def inline_subscript(self, node: nodes.Element) -> str:
+        return f"#sub[{self._inlines(node.children)}]"
+
+    def inline_reference(self, node: nodes.reference) -> str:
+        shown = self._inlines(node.children)
+        if node.get("refuri", "").startswith("%"):  # another document of the book: "%docname#id"
+            docname, _, ident = node["refuri"][1:].partition("#")
+            label = self.labels.get(docname, ident) if ident else self._doc_label(docname)
+        elif "refid" in node:
+            label = self.labels.get(self.docname, node["refid"]) or self.labels.get(self.root, node["refid"])
+        else:
+            return f"#link({string(node.get('refuri', ''))})[{shown}]" if node.get("refuri") else shown
+        if label is None:
+            raise UnsupportedNode(f"{self.docname}: a link points at {node.get('refuri') or node.get('refid')!r},"
+                                  " which is not in the PDF")
+        return f"#link(<{label}>)[{shown}]"
+
+    inline_number_reference = inline_reference
+
+    def _doc_label(self, docname: str) -> str | None:
+        return next((label for (doc, _), label in self.labels.by_key.items() if doc == docname), None)
+
+    def inline_pending_xref(self, node: addnodes.pending_xref) -> str:
+        return self._inlines(node.children)  # unresolved: Sphinx has warned already; show the text
+
+    def inline_target(self, node: nodes.target) -> str:
+        return self._anchor(node) + self._inlines(node.children)
+
+    def inline_footnote_reference(self, node: nodes.Element) -> str:
+        return f"#super[{text(node.astext())}]"
+
+    def inline_image(self, node: nodes.image) -> str:
+        return self.block_image(node)
+
+    def inline_problematic(self, node: nodes.Element) -> str:
+        return text(node.astext())
+
+    def inline_raw(self, node: nodes.raw) -> str:
+        return ""
