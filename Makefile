@@ -35,7 +35,7 @@ PDF_NAME  := $(NAME).pdf
 QDPX_NAME := $(NAME).qdpx
 DATA_NAME := $(NAME)-data.zip
 
-.PHONY: help setup lock check figures html pdf book test test-fast lint verify dist bench clean
+.PHONY: help setup lock check figures html pdf book test test-fast lint verify audit dist bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -87,6 +87,9 @@ lint: setup  ## ruff, whitespace and data checks: every pre-commit hook on every
 
 verify: setup  ## re-execute every notebook from data/ and compare tables, figure data and outputs with the committed ones
 	$(PY) -m casebook verify --data $(CASE)
+
+audit: html  ## the fidelity audit: every paragraph of prose against the source paragraph it restates (audit/)
+	$(PY) scripts/audit.py check
 
 dist: book  ## the release bundle dist/smart-city-governance-turin.zip (RO-Crate inside)
 	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip --add _build/html/$(QDPX_NAME)

@@ -84,7 +84,7 @@ def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
             source = Source(kind, ident, str(d["title"]), f"{d['kind'].capitalize()}. {d['description']}")
         elif kind == "passage":
             p = passages[ident]
-            where = f"{sections[p['section']]}, paragraph {p['paragraph']}"
+            where = f"{sections[p['section']]}, paragraph {p['paragraph']} of the article"
             source = Source(kind, ident, where, str(p["summary"]), str(p["section"]))
         else:
             source = Source(kind, f"{row.claim_type}-{row.claim_id}", "The authors' synthesis", note or "")
@@ -133,21 +133,24 @@ def link(claim: Claim) -> content.Inline:
     return content.ref(claim.label, claim.mark)
 
 
-def _source_blocks(source: Source, uses: dict[str, list[str]], section_labels: bool) -> list[content.Block]:
+def passage_label(passage: str) -> str:
+    """The label of the paragraph of the book that restates a passage (``{#passage-<id>}``)."""
+    return f"passage-{passage}"
+
+
+def _source_blocks(source: Source, uses: dict[str, list[str]], links: bool) -> list[content.Block]:
     if source.kind == "excerpt":
         blocks = [content.quote(source.detail, source.title)]
         where = uses.get(str(source.id), [])
-        if where and section_labels:
+        if where and links:
             refs: list[content.Inline] = ["Printed in "]
             for i, section in enumerate(where):
                 refs += ([", "] if i else []) + [content.ref(f"sec-{section}")]
             blocks.append(content.paragraph(*refs, "."))
         return blocks
     if source.kind == "passage":
-        head: list[content.Inline] = [content.strong("Passage"), f" — {source.title}"]
-        if section_labels:
-            head += [" (in ", content.ref(f"sec-{source.section}"), ")"]
-        return [content.paragraph(*head, f": {source.detail}")]
+        title = content.ref(passage_label(str(source.id)), source.title) if links else source.title
+        return [content.paragraph(content.strong("Passage"), " — ", title, f": {source.detail}")]
     if source.kind == "document":
         return [content.paragraph(content.strong("Document"), " — ", content.em(source.title), f". {source.detail}")]
     return [content.paragraph(content.strong("The authors' synthesis"), f" — {source.detail}")]
@@ -160,12 +163,13 @@ def _uses(case: Case) -> dict[str, list[str]]:
     return uses
 
 
-def entries(case: Case, kind: str, section_labels: bool = True) -> content.Content:
+def entries(case: Case, kind: str, links: bool = True) -> content.Content:
     """The Evidence appendix's entries for one kind of claim ("activity", "finding",
     "relation"): each claim's number, text and place, then every piece of evidence it rests on.
 
-    ``section_labels``: link passages and quotes to the book's sections (labels
-    ``sec-<section id>``); a book without those labels can switch this off.
+    ``links``: link each passage to the paragraph of the book that restates it (label
+    ``passage-<id>``) and each quote to the sections that print it (``sec-<section id>``);
+    a book without those labels (one made for any case) switches this off.
     """
     uses = _uses(case)
     blocks: list[content.Block] = []
@@ -175,13 +179,13 @@ def entries(case: Case, kind: str, section_labels: bool = True) -> content.Conte
         blocks.append(content.paragraph(content.strong(f"{claim.mark}."), f" {claim.text} — ", content.em(claim.where),
                                         label=claim.label))
         for source in claim.sources:
-            blocks += _source_blocks(source, uses, section_labels)
+            blocks += _source_blocks(source, uses, links)
     return content.show(*blocks)
 
 
-def sources_index(case: Case) -> content.Content:
+def sources_index(case: Case, links: bool = True) -> content.Content:
     """The Evidence appendix turned around: each quote, document and passage, with the
-    claims that rest on it."""
+    claims that rest on it (``links``: each passage linked to the paragraph that restates it)."""
     all_claims = claims(case)
     used_by: dict[str, list[Claim]] = {}
     first: dict[str, Source] = {}
@@ -211,7 +215,9 @@ def sources_index(case: Case) -> content.Content:
         for key in keys:
             source = first[key]
             name = source.title if kind != "excerpt" else f"{source.id}, {source.title}"
-            line: list[content.Inline] = [f"{name}: "]
+            shown: content.Inline = content.ref(passage_label(str(source.id)), name) if kind == "passage" and links \
+                else name
+            line: list[content.Inline] = [shown, ": "]
             for i, claim in enumerate(used_by[key]):
                 line += ([", "] if i else []) + [link(claim)]
             lines.append(line)

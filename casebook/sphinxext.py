@@ -26,9 +26,12 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 
 from . import bibstyle, schema
 from .case import DEPENDENCY_LOG_ENV, ROWS, about, default_data_dir
+
+logger = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 STATIC = PACKAGE / "static"
@@ -40,6 +43,8 @@ DOWNLOADS = {
     "casebook_data": "smart-city-governance-turin-data.zip",
 }
 PACKAGE_KEY = "<casebook package>"
+GENERATED = "casebook-generated"
+"""Class of what the extension writes into a page from files (benchmarks, the report): not prose."""
 
 
 def _sha256(path: Path) -> str:
@@ -134,6 +139,33 @@ def _collect_dependencies(app: Sphinx, doctree: nodes.document) -> None:
     if known is not None:
         for root in _other_cases(used) - _other_cases(known):
             known.update(case_fingerprints(Path(root), root + "|"))
+
+
+def _check_passage_anchors(app: Sphinx, env: BuildEnvironment) -> None:
+    """With ``casebook_passage_anchors: true``, every passage of ``passages.csv`` must mark
+    the paragraph of the book that restates it (``{#passage-<id>}``), once, and every such
+    anchor must name a passage: the Evidence appendix links to them."""
+    if not app.config.casebook_passage_anchors:
+        return
+    from . import evidence
+    from .validate import read_table
+
+    root = default_data_dir()
+    table, _ = read_table(root / schema.resource("passages").path, schema.resource("passages"))
+    std = env.get_domain("std")
+    anchors = {name: docname for name, (docname, _) in std.anonlabels.items() if name.startswith("passage-")}
+    wanted = {}
+    for line, row in zip(table.lines, table.rows, strict=True):
+        label = evidence.passage_label(str(row["id"]))
+        wanted[label] = line
+        if label not in anchors:
+            logger.warning(f"{table.path}:{line}:id: passage {row['id']!r} has no paragraph anchor"
+                           f" {{#{label}}} in the book's chapters; put it on the paragraph that restates it",
+                           type="casebook", subtype="anchor")
+    for label, docname in sorted(anchors.items()):
+        if label not in wanted:
+            logger.warning(f"the anchor {{#{label}}} names no passage of {table.path}", location=docname,
+                           type="casebook", subtype="anchor")
 
 
 def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -331,7 +363,7 @@ class Benchmarks(Directive):
             env.note_dependency(str(path))
         results = benchmarks.load(path)
         if results is None:
-            return [nodes.paragraph(text=benchmarks.MISSING)]
+            return [nodes.container("", nodes.paragraph(text=benchmarks.MISSING), classes=[GENERATED])]
         out: list[nodes.Node] = [
             nodes.paragraph(text=benchmarks.machine_line(results)),
             _table(list(benchmarks.MEASUREMENT_HEADER), benchmarks.measurement_rows(results), [34, 13, 20, 10, 13, 10]),
@@ -349,7 +381,7 @@ class Benchmarks(Directive):
             out += [nodes.rubric(text="Notes"), nodes.bullet_list("", *[
                 nodes.list_item("", nodes.paragraph(text=note)) for note in benchmarks.notes(results)
             ])]
-        return out
+        return [nodes.container("", *out, classes=[GENERATED])]
 
 
 def _cell(value: str | nodes.Node) -> nodes.entry:
@@ -448,6 +480,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("casebook.publish.typst_builder")
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.add_config_value("casebook_title_from_case", False, "env")
+    app.add_config_value("casebook_passage_anchors", False, "env")
+    app.connect("env-check-consistency", _check_passage_anchors)
     app.add_node(report_placeholder)
     app.add_directive("casebook-reproducibility", ReproducibilityReport)
     app.add_directive("casebook-benchmarks", Benchmarks)

@@ -162,15 +162,39 @@ def interview_outline(case: Case) -> Sequence[str]:
     return tuple(_ordered(case.interview_outline)["topic"].astype(str))
 
 
-def errata(case: Case) -> Table:
-    """The corrections this edition makes to the source text (unnumbered table)."""
+ERRATA_KINDS = {
+    "quote": "Quotes",
+    "citation": "Citations in the text",
+    "reference": "The reference list",
+    "name": "Names",
+    "table": "Tables",
+    "inconsistency": "Inconsistencies of the source, left as printed",
+}
+"""The headings of the errata page, by ``errata.kind`` (in the schema's order)."""
+
+
+def errata(case: Case, kind: str | None = None) -> Table:
+    """The changes this edition makes to the source text (of one ``kind``, or all), with
+    where each is, what the source prints, what the edition prints, on what grounds, why."""
     sections = case.sections.set_index("id")["title"]
     rows = tuple(
-        (str(sections[e.location]), str(e.source_form), str(e.edition_form), str(e.note))
-        for e in case.errata.itertuples()
+        (str(sections[e.location]), str(e.source_form), str(e.edition_form), str(e.grounds), str(e.note))
+        for e in case.errata.itertuples() if kind is None or e.kind == kind
     )
-    header = ("Where", "The source prints", "This edition prints", "Why")
-    return Table(None, None, header, rows, (18, 26, 26, 30))
+    header = ("Where", "The source prints", "This edition prints", "Grounds", "Why")
+    if kind == "inconsistency":
+        header = ("Where", "One place says", "Another says", "Grounds", "What the edition does")
+    return Table(None, None, header, rows, (14, 24, 24, 12, 26))
+
+
+def errata_by_kind(case: Case) -> content.Content:
+    """The errata page's body: a heading and a table for each kind of change the case records."""
+    kinds = case.errata["kind"].value_counts().to_dict()
+    blocks: list[content.Block] = []
+    for kind, heading in ERRATA_KINDS.items():
+        if kinds.get(kind):
+            blocks += [content.heading(f"{heading} ({kinds[kind]})", level=2), errata(case, kind).block()]
+    return content.show(*blocks)
 
 
 def code_book(case: Case) -> Table:

@@ -189,3 +189,18 @@ def test_code_book_counts_a_quote_of_an_actor_group_once(case_copy):
     with (case_copy / "codings.csv").open("a", encoding="utf-8") as out:
         out.write(f"{quote['id']},actor,{group}\n")
     assert count(casebook.load(case_copy)) == before
+
+
+def test_errata_headings_cover_every_kind_the_schema_allows():
+    from casebook import schema
+
+    assert tuple(tables.ERRATA_KINDS) == schema.resource("errata").field("kind").enum
+
+
+def test_errata_page_groups_every_row_under_its_kind(case):
+    blocks = tables.errata_by_kind(case).blocks
+    headings = [b["content"][0] for b in blocks if b["type"] == "heading"]
+    assert headings[0].startswith("Quotes (") and headings[-1].startswith("Inconsistencies of the source")
+    assert sum(len(b["rows"]) for b in blocks if b["type"] == "table") == len(case.errata)
+    outside = case.errata[case.errata["grounds"] == "outside knowledge"]
+    assert set(outside["id"]) >= {"covenant-name", "siugzdiniene-doi"}
