@@ -15,14 +15,14 @@ ifeq ($(abspath $(CASE)),$(abspath data))
   SOURCE     := .
   BUILD_ROOT := .
   FIGURES    := figures
-  # The downloads the site offers; _config.yml / casebook/sphinxext.py link to these names.
-  NAME       := smart-city-governance-turin
 else
   SOURCE     := examples/case-book
   BUILD_ROOT := _build/cases/$(notdir $(abspath $(CASE)))
   FIGURES    := $(BUILD_ROOT)/_build/figures
-  NAME       := case
 endif
+# The case's name (its datapackage.json) names the downloads the site offers and the release
+# bundle; casebook/publish/casemeta.py links the pages to the same names.
+NAME := $(shell python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' $(CASE)/datapackage.json 2>/dev/null || echo case)
 OUT  := $(BUILD_ROOT)/_build
 HTML := $(OUT)/html
 # The notebooks take Figure 1's SVG from here when it shows the current figure (casebook.figures).
@@ -91,8 +91,8 @@ verify: setup  ## re-execute every notebook from data/ and compare tables, figur
 audit: html  ## the fidelity audit: every paragraph of prose against the source paragraph it restates (audit/)
 	$(PY) scripts/audit.py check
 
-dist: book  ## the release bundle dist/smart-city-governance-turin.zip (RO-Crate inside)
-	$(PY) -m casebook dist --build _build --out dist/smart-city-governance-turin.zip --add _build/html/$(QDPX_NAME)
+dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=folder for another case
+	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(NAME).zip --add $(HTML)/$(QDPX_NAME)
 
 bench: setup  ## time builds, tests and large synthetic cases in a copy (_build/bench): benchmarks/results.json; REPEAT=3
 	$(PY) scripts/bench.py --repeat $(REPEAT)

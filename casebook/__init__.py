@@ -1,4 +1,4 @@
-"""casebook: the coded Turin smart-city case as validated data, tables and Figure 1.
+"""casebook: a coded qualitative case as validated data, its tables, Figure 1 and its book.
 
     >>> import casebook
     >>> case = casebook.load("data")      # validates; raises CaseError listing problems

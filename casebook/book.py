@@ -6,7 +6,9 @@ this module, which reads the case through :func:`casebook.load`.
 
 from __future__ import annotations
 
+import os
 from functools import cache
+from pathlib import Path
 
 from . import content
 from .case import Case, default_data_dir, load
@@ -55,14 +57,46 @@ def bullet_list(items: list[str] | tuple[str, ...]) -> Content:
     return content.show(content.bullets(inline(item) for item in items))
 
 
+DEPENDENCY_LOG_ENV = "CASEBOOK_DEPENDENCY_LOG"
+"""Set by the book's build (:mod:`casebook.publish.dependencies`) while a notebook runs: the
+file where :func:`case` records, one key a line, each table the notebook reads, so the
+build re-runs the notebook when, and only when, one of those tables changes."""
+
+
+def dependency_key(root: Path, name: str) -> str:
+    """How the record names table ``name`` (or ``name#rows``) of the case in ``root``: the
+    bare name for the book's own case (:func:`casebook.default_data_dir`), else prefixed by
+    the other case folder's absolute path and ``|`` (the fork chapter reads the teaching
+    case, whose changes must re-run it, not the pages about the book's own case)."""
+    root = root.resolve()
+    return name if root == default_data_dir().resolve() else f"{root}|{name}"
+
+
+def _record(root: Path, name: str) -> None:
+    """Append what a notebook read to the build's record (the hook :func:`case` gives)."""
+    log = os.environ.get(DEPENDENCY_LOG_ENV)
+    if log:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(dependency_key(root, name) + "\n")
+
+
 @cache
-def _default_case(root: str) -> Case:
-    return load(root)
+def _cached_case(root: str) -> Case:
+    return load(root, on_read=_record)
 
 
-def case() -> Case:
-    """The case the book is built from (``$CASEBOOK_DATA`` or ``data/``), loaded once per kernel."""
-    return _default_case(str(default_data_dir()))
+def case(root: Path | str | None = None) -> Case:
+    """The case the book is built from (``$CASEBOOK_DATA`` or ``data/``), or the one in
+    ``root``, loaded once per kernel; what the notebook reads of it is recorded for the build."""
+    return _cached_case(str(Path(root).resolve() if root is not None else default_data_dir()))
+
+
+def depends_on_all(case_: Case) -> Case:
+    """Record every table of ``case_`` as read (for output that depends on the whole
+    folder, such as what ``casebook check`` says of it); returns the case."""
+    for name in case_.tables:
+        case_.table(name)
+    return case_
 
 
 def attribution(case: Case, interviewee: str) -> str:

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -20,22 +20,11 @@ from .validate import Problem, Table, check
 DATA_ENV = "CASEBOOK_DATA"
 """Environment variable naming the case folder the book is built from."""
 
-DEPENDENCY_LOG_ENV = "CASEBOOK_DEPENDENCY_LOG"
-"""When set (by the book's Sphinx extension, while it executes a notebook), each table a
-Case hands out is appended to this file as a dependency key (see :func:`dependency_key`),
-so the build knows which notebooks to re-run when one CSV file changes."""
-
 ROWS = "#rows"
-"""Suffix of a dependency on the number of rows of a table only (see :meth:`Case.count`)."""
+"""Suffix of a read of the number of rows of a table only (see :meth:`Case.count`)."""
 
-
-def dependency_key(root: Path, name: str) -> str:
-    """How the dependency log names table ``name`` (or ``name#rows``) of the case in
-    ``root``: the bare name for the book's own case (:func:`default_data_dir`), else
-    prefixed by the other case folder's absolute path and ``|`` (the fork chapter reads
-    the teaching case, whose changes must re-run it, not the pages about ``data/``)."""
-    root = root.resolve()
-    return name if root == default_data_dir().resolve() else f"{root}|{name}"
+Reader = Callable[[Path, str], None]
+"""Told ``(case folder, table name)`` — or ``name#rows`` — the first time a case hands a table out."""
 
 
 class CaseError(Exception):
@@ -65,36 +54,35 @@ class Case:
 
     Each table is returned as a new shallow copy (pandas copy-on-write), so changing
     what you get never changes the case, and nothing is ever written back to disk.
+    ``on_read``, when given, is told the first time each table is handed out (the book
+    uses it to know which tables a notebook depends on); the case itself writes nothing.
     """
 
     root: Path
     _frames: Mapping[str, pd.DataFrame]
+    on_read: Reader | None = field(default=None, repr=False, compare=False)
     _used: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def _note(self, key: str) -> None:
+        if key not in self._used:
+            self._used.add(key)
+            if self.on_read is not None:
+                self.on_read(self.root, key)
 
     def _frame(self, name: str) -> pd.DataFrame:
         try:
             frame = self._frames[name]
         except KeyError:
             raise KeyError(f"no table called {name!r}; tables: {', '.join(self._frames)}") from None
-        if name not in self._used:
-            self._used.add(name)
-            self._log(name)
+        self._note(name)
         return frame
-
-    def _log(self, name: str) -> None:
-        log = os.environ.get(DEPENDENCY_LOG_ENV)
-        if log:
-            with open(log, "a", encoding="utf-8") as out:
-                out.write(dependency_key(self.root, name) + "\n")
 
     def count(self, name: str) -> int:
         """The number of rows of table ``name``. A notebook that only counts a table
         depends on its length, not its contents: editing a cell does not re-run it."""
         if name not in self._frames:
             self._frame(name)  # raises the helpful KeyError
-        if name + ROWS not in self._used:
-            self._used.add(name + ROWS)
-            self._log(name + ROWS)
+        self._note(name + ROWS)
         return len(self._frames[name])
 
     @property
@@ -119,7 +107,7 @@ class Case:
 
     @property
     def interviewees(self) -> pd.DataFrame:
-        """Interviewees A-I (Table 2)."""
+        """Interviewees, each by letter (Table 2)."""
         return self.table("interviewees")
 
     @property
@@ -263,22 +251,29 @@ def about(root: Path | str | None = None) -> About:
 
 
 def default_data_dir() -> Path:
-    """The case folder to use: ``$CASEBOOK_DATA`` if set, else ``data/`` of this project."""
+    """The case folder to use: ``$CASEBOOK_DATA`` if set, else the ``data/`` folder (one
+    holding a ``datapackage.json``) of the working directory or the nearest folder above
+    it — so a notebook in ``chapters/`` finds its book's ``data/`` — else ``./data``."""
     env = os.environ.get(DATA_ENV)
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "data"
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / schema.DESCRIPTOR_NAME).is_file():
+            return folder / "data"
+    return Path("data")
 
 
-def load(root: Path | str | None = None) -> Case:
+def load(root: Path | str | None = None, on_read: Reader | None = None) -> Case:
     """Read, validate and return the case in ``root`` (default: :func:`default_data_dir`).
 
     Raises :class:`CaseError` listing every problem (file, row, column, what is wrong)
-    when the folder is not a valid case. Never writes to the folder.
+    when the folder is not a valid case. Never writes to the folder. ``on_read``: see
+    :class:`Case`.
     """
     root = Path(root) if root is not None else default_data_dir()
     tables, problems = check(root)
     if problems:
         raise CaseError(root, problems)
     frames = {name: _to_frame(table) for name, table in tables.items()}
-    return Case(root=root, _frames=MappingProxyType(frames))
+    return Case(root=root, _frames=MappingProxyType(frames), on_read=on_read)

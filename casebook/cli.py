@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -32,7 +33,8 @@ def _dictionary(args: argparse.Namespace) -> int:
     from .case import about
     from .dictionary import markdown
 
-    sys.stdout.write(markdown(about(args.case).title if args.case else None))
+    info = about(Path(args.case) if args.case else default_data_dir())
+    sys.stdout.write(markdown(info.title, info.description))
     return 0
 
 
@@ -59,11 +61,16 @@ def _figures(args: argparse.Namespace) -> int:
 
 def _dist(args: argparse.Namespace) -> int:
     from . import release
+    from .figures import FIGURES_ENV
 
     project = Path(args.project).resolve()
     extra = [Path(p) for p in args.add]
+    figures = args.figures or os.environ.get(FIGURES_ENV)
     try:
-        out = release.write(project, Path(args.build), Path(args.out), extra)
+        out = release.write(project, Path(args.build), Path(args.out), extra,
+                            data=Path(args.data) if args.data else default_data_dir(),
+                            book=Path(args.book) if args.book else project,
+                            figures=Path(figures) if figures else None)
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
@@ -78,8 +85,32 @@ def _export(args: argparse.Namespace) -> int:
     from . import qdpx, release
 
     case = _case(args)
-    write = {"export-qdpx": qdpx.write_qdpx, "export-qdc": qdpx.write_qdc, "export-data": release.write_data}
+    write = {"export-qdpx": qdpx.write_qdpx, "export-codebook": qdpx.write_qdc, "export-qdc": qdpx.write_qdc,
+             "export-data": release.write_data}
     print(f"wrote {write[args.command](case, args.out)}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .qdpx import FolderInUse, NotAProject, import_project
+    from .qdpx.importer import summary
+
+    folder = Path(args.case_dir)
+    try:
+        report = import_project(Path(args.project), folder, codebook=args.codebook, force=args.force,
+                                offsets=args.offsets, protected=default_data_dir())
+    except (NotAProject, FolderInUse) as error:
+        print(error, file=sys.stderr)
+        return 1
+    for line in summary(report):
+        print(line)
+    print(f"wrote {len(report.written)} files into {folder}")
+    _, problems = check(folder)
+    if problems:
+        print(f"\n{len(problems)} thing(s) remain to fill in before the book can be built (python -m casebook check"
+              f" {folder}):")
+        for problem in problems:
+            print(f"  {problem}")
     return 0
 
 
@@ -105,7 +136,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--from", dest="source", help="copy this case folder instead (e.g. examples/teaching-case)")
     i.set_defaults(run=_init)
     d = sub.add_parser("dictionary", help="print the data dictionary (data/README.md) made from the schema")
-    d.add_argument("--case", help="title it for this case folder (default: the Turin case of data/)")
+    d.add_argument("--case", help="title it for this case folder (default: the book's own case)")
     d.set_defaults(run=_dictionary)
     f = sub.add_parser("figures", help="write Figure 1 as SVG, PNG, PDF and JSON (plotly spec)")
     f.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
@@ -118,17 +149,33 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("dist", help="write the release bundle (zip with RO-Crate metadata)")
     r.add_argument("--project", default=".", help="project root (default: .)")
     r.add_argument("--build", default="_build", help="build folder holding html/ and typst/ (default: _build)")
-    r.add_argument("--out", default="dist/smart-city-governance-turin.zip", help="archive to write")
+    r.add_argument("--book", help="the book's folder, with its _config.yml (default: the project root)")
+    r.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
+    r.add_argument("--figures", help="the figures folder (default: $CASEBOOK_FIGURES or figures/)")
+    r.add_argument("--out", default="dist/case.zip", help="archive to write")
     r.add_argument("--add", action="append", default=[], help="another file to include (repeatable)")
     r.set_defaults(run=_dist)
     q = sub.add_parser("export-qdpx", help="write the case as a REFI-QDA project for qualitative-analysis software")
     q.add_argument("out", metavar="OUT.qdpx", help="archive to write (folders are created)")
     q.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     q.set_defaults(run=_export)
-    b = sub.add_parser("export-qdc", help="write the code book alone as a REFI-QDA code book")
-    b.add_argument("out", metavar="OUT.qdc", help="file to write (folders are created)")
-    b.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
-    b.set_defaults(run=_export)
+    for name, help_ in (("export-codebook", "write the case's code book as a REFI-QDA code book (.qdc) to code"
+                                             " against in QDA software"),
+                        ("export-qdc", "the same as export-codebook")):
+        b = sub.add_parser(name, help=help_)
+        b.add_argument("out", metavar="OUT.qdc", help="file to write (folders are created)")
+        b.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
+        b.set_defaults(run=_export)
+    m = sub.add_parser("import-qdpx", help="make a new case folder from a REFI-QDA project (.qdpx) of QDA software")
+    m.add_argument("project", metavar="PROJECT.qdpx", help="the project as a QDA tool exports it")
+    m.add_argument("case_dir", metavar="CASE_DIR", help="the case folder to write (new or empty)")
+    m.add_argument("--codebook", help="map codes onto this case folder's code book or this .qdc file (default:"
+                   " the project's own code book, read by casebook's convention)")
+    m.add_argument("--force", action="store_true", help="replace the case files of a folder that holds some")
+    m.add_argument("--offsets", choices=["auto", "codepoints", "utf16"], default="auto",
+                   help="how the project counts text positions: code points as REFI-QDA says, or UTF-16 units as"
+                        " NVivo does (auto: by the project's origin)")
+    m.set_defaults(run=_import)
     e = sub.add_parser("export-data", help="write the case folder (CSV files and datapackage.json) as a zip")
     e.add_argument("out", metavar="OUT.zip", help="archive to write (folders are created)")
     e.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")

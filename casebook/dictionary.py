@@ -4,21 +4,6 @@ from __future__ import annotations
 
 from . import schema
 
-SOURCE = """\
-These files are the only place where the facts of this edition live. Tables 1–3,
-Figure 1, every count, year and quote in the book are computed from them by the
-`casebook` package; change a row here and the rebuilt book changes with it.
-Nothing in the build ever writes to this folder.
-
-The files were transcribed from the article *Smart city governance: exploring the
-institutional work of multiple actors towards collaboration* (International Journal
-of Public Sector Management, <https://doi.org/10.1108/IJPSM-05-2018-0126>). Quotes,
-table entries and the interview outline keep the article's wording; descriptions,
-summaries and timeline events are written in this edition's words. Where the article
-gives only an average or an approximate number, only that is stored.
-
-"""
-
 COMMON = """\
 ## Rules every file follows
 
@@ -46,8 +31,6 @@ COMMON = """\
 
 ## Files
 """
-
-INTRO = "# Data dictionary: the coded Turin case\n\n" + SOURCE + COMMON
 
 GENERIC = """\
 These files hold a coded case in the layout of the `casebook` package. Tables 1–3,
@@ -91,10 +74,13 @@ def _allowed(field: schema.Field) -> str:
     return "; ".join(parts)
 
 
-def markdown(title: str | None = None) -> str:
-    """The whole data dictionary as Markdown: for the Turin case (``data/README.md``), or
-    with ``title``, for another case folder."""
-    out = [INTRO if title is None else f"# Data dictionary: {title}\n\n{GENERIC}{COMMON}"]
+def markdown(title: str, description: str = "") -> str:
+    """The whole data dictionary of a case folder as Markdown (its ``README.md``): the
+    case's title and description (from its ``datapackage.json``), then every file and column."""
+    import textwrap
+
+    about_ = "\n".join(textwrap.wrap(description, 88)) + "\n\n" if description else ""
+    out = [f"# Data dictionary: {title}\n\n{about_}{GENERIC}{COMMON}"]
     for res in schema.resources_():
         links = _links(res)
         out.append(f"### `{res.path}` — {res.title}\n\n{res.description}\n")

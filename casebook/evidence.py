@@ -17,9 +17,10 @@ import pandas as pd
 from . import content
 from .book import attribution_text
 from .case import Case
+from .schema import CLAIM_TABLES
 
-CLAIM_KINDS = (("activity", "institutional_work", "Table 1"), ("finding", "findings", "Table 3"),
-               ("relation", "relations", "Figure 1"))
+SHOWN_IN = {"activity": "Table 1", "finding": "Table 3", "relation": "Figure 1"}
+"""Where the book shows each kind of claim (of :data:`casebook.schema.CLAIM_TABLES`)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,8 @@ def claims(case: Case) -> list[Claim]:
     elements = case.framework.set_index("id")["label"]
     labels = {**actors.to_dict(), **elements.to_dict()}
     out: list[Claim] = []
-    for kind, table, shown_in in CLAIM_KINDS:
+    for kind, table in CLAIM_TABLES.items():
+        shown_in = SHOWN_IN[kind]
         frame = case.table(table)
         if "order" in frame.columns:
             frame = frame.sort_values("order", kind="stable")

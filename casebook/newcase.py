@@ -18,9 +18,6 @@ from pathlib import Path
 from . import schema
 from .dictionary import markdown
 
-TEACHING_CASE = Path(__file__).resolve().parent.parent / "examples" / "teaching-case"
-"""The fictional teaching case of this repository (there when casebook runs from a checkout)."""
-
 
 class FolderNotEmpty(Exception):
     """The target folder already holds files; nothing was written."""
@@ -55,7 +52,7 @@ def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
         csv.writer(buffer, lineterminator="\n").writerow(res.field_names)
         (folder / res.path).write_text(buffer.getvalue(), encoding="utf-8")
         written.append(folder / res.path)
-    (folder / "README.md").write_text(markdown(title=descriptor["title"]), encoding="utf-8")
+    (folder / "README.md").write_text(markdown(descriptor["title"], descriptor["description"]), encoding="utf-8")
     written.append(folder / "README.md")
     return written
 
@@ -86,3 +83,27 @@ def problems_after_edit(source: Path | str, file: str, row: int, column: str, va
             csv.writer(handle, lineterminator="\n").writerows(rows)
         _, problems = check(copy)
         return [str(p).replace(str(copy), shown_as) for p in problems]
+
+
+def qda_round_trip(source: Path | str, shown_as: str = "my-case", codebook_as: str | None = None) -> list[str]:
+    """What a student sees who codes ``source``'s quotes in QDA software and brings the
+    project back: the case exported as ``.qdpx`` into a temporary folder, imported with
+    ``import-qdpx --codebook source`` into a new case folder there (printed as
+    ``shown_as``; ``codebook_as`` is how the command shows ``source``), and what
+    ``casebook check`` then says remains to fill in."""
+    import tempfile
+
+    from .case import load
+    from .qdpx import import_project, write_qdpx
+    from .qdpx.importer import summary
+    from .validate import check
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = write_qdpx(load(source), Path(tmp) / "project.qdpx")
+        folder = Path(tmp) / shown_as
+        report = import_project(project, folder, codebook=source)
+        _, problems = check(folder)
+        lines = [f"$ python -m casebook import-qdpx project.qdpx {shown_as} --codebook {codebook_as or source}",
+                 *summary(report), f"wrote {len(report.written)} files into {shown_as}", "",
+                 f"$ python -m casebook check {shown_as}", *map(str, problems)]
+        return [line.replace(str(folder), shown_as) for line in lines]

@@ -1,16 +1,17 @@
 """The release bundle: one deterministic zip, described by an RO-Crate 1.1.
 
-``python -m casebook dist`` (or ``make dist``) packs the built site, the PDF, the data
-package, the REFI-QDA export, the figures, the citation file and the licences into
-``dist/<name>.zip``. Its ``ro-crate-metadata.json`` lists every file with type, size and
-SHA-256, the source article by DOI, the licences and the software versions used. Entries
-are sorted and carry a fixed timestamp and fixed permissions, so two runs over the same
-files give byte-identical archives.
+``python -m casebook dist`` (or ``make dist``, ``make dist CASE=folder``) packs the built
+site, the PDF, the case folder, the REFI-QDA export, the figures, the citation file and
+the licences into ``dist/<case name>.zip``. Its ``ro-crate-metadata.json`` lists every file
+with type, size and SHA-256, the sources the case's ``datapackage.json`` names, the
+licences and the software versions used. What the bundle is called and says of itself
+comes from the book (its ``_config.yml`` title) and the case (its ``datapackage.json``):
+nothing here knows a case. Entries are sorted and carry a fixed timestamp and fixed
+permissions, so two runs over the same files give byte-identical archives.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mimetypes
 import platform
@@ -21,12 +22,11 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-SOURCE_DOI = "https://doi.org/10.1108/IJPSM-05-2018-0126"
-SOURCE_TITLE = "Smart city governance: exploring the institutional work of multiple actors towards collaboration"
-TITLE = "Smart city governance in Turin: a reproducible edition"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: no clock in the archive
+from . import files
+from .case import about
+from .report import PACKAGES
+
 METADATA = "ro-crate-metadata.json"
-SOFTWARE = ("jupyter-book", "sphinx", "myst-nb", "pandas", "plotly", "networkx", "kaleido", "lxml", "casebook")
 LICENCES = {
     "LICENSE": ("https://spdx.org/licenses/MIT", "MIT License", "the code (casebook/, tests/, scripts/)"),
     "LICENSE-CC-BY-4.0": (
@@ -36,6 +36,33 @@ LICENCES = {
     ),
 }
 FORMATS = {".qdpx": "application/zip", ".qdc": "application/xml", ".cff": "application/x-yaml", ".md": "text/markdown"}
+
+
+@dataclass(frozen=True)
+class Book:
+    """What the bundle says of itself: the book's title, the case's name, description,
+    keywords and sources (``datapackage.json``)."""
+
+    title: str
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+    sources: tuple[dict, ...]
+
+
+def book_info(book: Path, data: Path) -> Book:
+    """The title from the book's ``_config.yml`` (the case's title when the book takes its
+    title from the case, as the book of any case does), the rest from the case folder."""
+    import yaml
+
+    path = book / "_config.yml"
+    config = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
+    case = about(data)
+    from_case = (config.get("sphinx") or {}).get("config", {}).get("casebook_title_from_case")
+    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    sources = tuple(s for s in descriptor.get("sources", []) if isinstance(s, dict) and s.get("path"))
+    title = case.title if from_case or not config.get("title") else str(config["title"])
+    return Book(title, case.name, case.description, case.keywords, sources)
 
 
 @dataclass(frozen=True)
@@ -50,24 +77,23 @@ def _files(root: Path, under: str) -> list[Member]:
     return [Member(p, f"{under}/{p.relative_to(root).as_posix()}") for p in sorted(root.rglob("*")) if p.is_file()]
 
 
-def members(project: Path, build: Path, extra: Iterable[Path] = ()) -> list[Member]:
+def members(project: Path, build: Path, data: Path, figures: Path | None, name: str,
+            extra: Iterable[Path] = ()) -> list[Member]:
     """Everything that goes into the bundle, sorted by its name in the archive."""
     out: list[Member] = []
     out += _files(build / "html", "site")
     pdf = build / "typst" / "book.pdf"
     if pdf.is_file():
-        out.append(Member(pdf, "smart-city-governance-turin.pdf"))
-    out += _files(project / "data", "data")
-    out += [m for m in _files(project / "figures", "figures") if not m.name.endswith(".html")]
-    for name in ("CITATION.cff", "README.md", *LICENCES):
-        if (project / name).is_file():
-            out.append(Member(project / name, name))
+        out.append(Member(pdf, f"{name}.pdf"))
+    out += _files(data, "data")
+    if figures is not None and figures.is_dir():
+        out += [m for m in _files(figures, "figures") if not m.name.endswith(".html")]
+    own = data.resolve() == (project / "data").resolve()  # the project's citation describes its own case only
+    for file in (*(("CITATION.cff", "README.md") if own else ()), *LICENCES):
+        if (project / file).is_file():
+            out.append(Member(project / file, file))
     out += [Member(p, p.name) for p in extra]
     return sorted(out, key=lambda m: m.name)
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _format(name: str) -> str:
@@ -91,7 +117,7 @@ def _versions() -> list[dict]:
         "@id": f"https://www.python.org/downloads/release/python-{platform.python_version().replace('.', '')}/",
         "@type": "SoftwareApplication", "name": "Python", "version": platform.python_version(),
     }]
-    for name in SOFTWARE:
+    for name in PACKAGES:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -103,79 +129,64 @@ def _versions() -> list[dict]:
     return entities
 
 
-def crate(project: Path, files: list[Member]) -> dict:
-    """The RO-Crate 1.1 metadata describing ``files``."""
+def crate(project: Path, members_: list[Member], book: Book) -> dict:
+    """The RO-Crate 1.1 metadata describing ``members_``."""
     licences = [
         {"@id": url, "@type": "CreativeWork", "name": name, "description": f"Applies to {scope}."}
-        for url, name, scope in LICENCES.values()
+        for file, (url, name, scope) in LICENCES.items() if (project / file).is_file()
     ]
     software = _versions()
     file_entities = [
         {
             "@id": m.name, "@type": "File", "name": Path(m.name).name, "contentSize": str(m.source.stat().st_size),
-            "encodingFormat": _format(m.name), "sha256": _sha256(m.source),
+            "encodingFormat": _format(m.name), "sha256": files.sha256(m.source),
         }
-        for m in files
+        for m in members_
     ]
+    sources = []
+    for source in book.sources:
+        article = "doi.org/" in source["path"]
+        entity = {"@id": source["path"], "@type": "ScholarlyArticle" if article else "CreativeWork",
+                  "name": source.get("title") or source["path"]}
+        sources.append(entity | ({"identifier": source["path"]} if article else {}))
     root = {
-        "@id": "./", "@type": "Dataset", "name": TITLE, "datePublished": _date(project),
-        "description": (
-            "Reproducible edition of a published qualitative case study of smart-city governance in Turin: "
-            "coded case data, the web book and its PDF, Figure 1 and a REFI-QDA export, generated from the data."
-        ),
-        "license": {"@id": LICENCES["LICENSE-CC-BY-4.0"][0]},
-        "citation": {"@id": SOURCE_DOI},
-        "hasPart": [{"@id": m.name} for m in files],
+        "@id": "./", "@type": "Dataset", "name": book.title, "datePublished": _date(project),
+        "description": book.description or book.title,
+        "hasPart": [{"@id": m.name} for m in members_],
         "mentions": [{"@id": s["@id"]} for s in software],
-        "keywords": "smart city, institutional work, collaborative governance, qualitative case study, Turin",
+        "keywords": ", ".join(book.keywords),
     }
-    source = {
-        "@id": SOURCE_DOI, "@type": "ScholarlyArticle", "name": SOURCE_TITLE,
-        "isPartOf": {"@id": "#journal"},
-        "identifier": SOURCE_DOI,
-    }
-    journal = {
-        "@id": "#journal", "@type": "Periodical",
-        "name": "International Journal of Public Sector Management",
-    }
+    if (project / "LICENSE-CC-BY-4.0").is_file():
+        root["license"] = {"@id": LICENCES["LICENSE-CC-BY-4.0"][0]}
+    if sources:
+        root["citation"] = [{"@id": s["@id"]} for s in sources]
     descriptor = {"@id": METADATA, "@type": "CreativeWork", "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
                   "about": {"@id": "./"}}
-    graph = [descriptor, root, *file_entities, source, journal, *licences, *software]
+    graph = [descriptor, root, *file_entities, *sources, *licences, *software]
     return {"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": graph}
-
-
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
-    info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    info.create_system = 3  # Unix, whatever machine writes it
-    archive.writestr(info, data, compresslevel=9)
 
 
 def write_data(case, out: Path | str) -> Path:
     """The case folder (every file casebook reads) as a deterministic zip, for download."""
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w") as archive:
-        for name in sorted(case.checksums()):
-            _add(archive, f"data/{name}", (case.root / name).read_bytes())
-        if (case.root / "README.md").is_file():
-            _add(archive, "data/README.md", (case.root / "README.md").read_bytes())
-    return out
+    entries = [(f"data/{name}", (case.root / name).read_bytes()) for name in sorted(case.checksums())]
+    if (case.root / "README.md").is_file():
+        entries.append(("data/README.md", (case.root / "README.md").read_bytes()))
+    return files.write(out, files.deterministic_zip(entries))
 
 
-def write(project: Path, build: Path, out: Path, extra: Iterable[Path] = ()) -> Path:
-    """Write the bundle to ``out`` (a .zip) and return its path."""
-    files = members(project, build, extra)
-    if not any(m.name.startswith("site/") for m in files):
+def write(project: Path, build: Path, out: Path, extra: Iterable[Path] = (), data: Path | None = None,
+          book: Path | None = None, figures: Path | None = None) -> Path:
+    """Write the bundle of the book in ``book`` (default: ``project``) and the case in
+    ``data`` (default: ``project/data``), built into ``build``, to ``out``; return its path."""
+    data = data or project / "data"
+    info = book_info(book or project, data)
+    figures = figures if figures is not None else project / "figures"
+    members_ = members(project, build, data, figures, info.name, extra)
+    if not any(m.name.startswith("site/") for m in members_):
         raise FileNotFoundError(f"{build / 'html'} is empty: build the book first (make book)")
-    metadata_json = json.dumps(crate(project, files), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(out, "w") as archive:
-        _add(archive, METADATA, metadata_json.encode("utf-8"))
-        for m in files:
-            _add(archive, m.name, m.source.read_bytes())
-    return out
+    metadata_json = json.dumps(crate(project, members_, info), indent=2, ensure_ascii=False) + "\n"
+    entries = [(METADATA, metadata_json.encode("utf-8"))] + [(m.name, m.source.read_bytes()) for m in members_]
+    return files.write(out, files.deterministic_zip(entries))
 
 
 def verify(bundle: Path) -> list[str]:
@@ -190,7 +201,7 @@ def verify(bundle: Path) -> list[str]:
                 problems.append(f"{name}: listed in {METADATA} but missing from the archive")
                 continue
             data = archive.read(name)
-            if hashlib.sha256(data).hexdigest() != entity["sha256"]:
+            if files.sha256(data) != entity["sha256"]:
                 problems.append(f"{name}: SHA-256 differs from {METADATA}")
             if str(len(data)) != entity["contentSize"]:
                 problems.append(f"{name}: size differs from {METADATA}")

@@ -118,3 +118,9 @@ def resource(name: str) -> Resource:
 
 WORK_TYPES: tuple[str, ...] = resource("institutional_work").field("work_type").enum or ()
 """The three types of institutional work, in the order the book presents them."""
+
+WORK_TYPE_LABELS: dict[str, str] = {t: f"{t.capitalize()} work" for t in WORK_TYPES}
+"""How a type of work is named in tables, the code book and Figure 1: "Political work"."""
+
+CLAIM_TABLES: dict[str, str] = {"activity": "institutional_work", "finding": "findings", "relation": "relations"}
+"""The claims a book makes from a case (``evidence.claim_type``), by the table that holds them."""

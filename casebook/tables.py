@@ -17,7 +17,7 @@ import pandas as pd
 from . import content
 from .book import Linked, inline
 from .case import Case
-from .schema import WORK_TYPES
+from .schema import WORK_TYPE_LABELS, WORK_TYPES
 
 Cell = str | tuple[str, ...]
 """A cell is plain text (``str``) or a bullet list of items (``tuple``, possibly empty)."""
@@ -67,7 +67,7 @@ def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
     return frame.sort_values(column, kind="stable")
 
 
-WORK_TYPE_HEADERS = {t: f"{t.capitalize()} work" for t in WORK_TYPES}
+WORK_TYPE_HEADERS = WORK_TYPE_LABELS
 
 
 def _evidence(case: Case, linked: bool) -> Callable[[str, str, str], str]:

@@ -329,9 +329,28 @@ def _cycle_problems(case: _Folder, name: str, column: str) -> Iterator[Problem]:
             node = parent[node]
 
 
-CLAIM_TABLES = {"activity": "institutional_work", "finding": "findings", "relation": "relations"}
 EVIDENCE_TABLES = {"excerpt": "excerpts", "document": "documents", "passage": "passages"}
 CODE_SCHEMES = {"framework": "framework", "actor": "actors"}
+
+
+NEEDED = {
+    "actors": "add the groups of actors whose institutional work the case describes (the rows of Table 1)",
+    "interviewees": "add one row per interviewee, each by letter",
+    "framework": "add the elements of the framework the case is coded with (or copy framework.csv of another case)",
+    "excerpts": "add the interview quotes the book prints, verbatim",
+    "institutional_work": "add the activities of Table 1: one row each, with its actor group and type of work",
+    "findings": "add the findings of Table 3: one row each, under an element of the framework",
+    "relations": "add the arrows of Figure 1: who acts on whom or on what, with which type of work",
+    "evidence": "link each activity, finding and arrow to the quotes, documents or passages it rests on",
+}
+"""Tables a book cannot do without, and what to put in them while they are empty."""
+
+
+def _empty_problems(case: _Folder) -> Iterator[Problem]:
+    for name, hint in NEEDED.items():
+        table = case.tables.get(name)
+        if table is not None and not table.rows:
+            yield Problem(case.shown(name), None, None, f"has no rows yet: {hint}")
 
 
 def _rule_problems(case: _Folder) -> Iterator[Problem]:
@@ -372,7 +391,7 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
     # Evidence links point at existing claims and existing evidence.
     seen: dict[tuple[Value, ...], int] = {}
     for line, row in case.rows("evidence"):
-        claim_table = CLAIM_TABLES.get(str(row["claim_type"]))
+        claim_table = schema.CLAIM_TABLES.get(str(row["claim_type"]))
         if claim_table:
             yield from _reference(case, "evidence", line, "claim_id", row["claim_id"], {claim_table: ""})
         kind = row["evidence_type"]
@@ -397,7 +416,7 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
     # Every claim the book shows rests on at least one piece of evidence.
     if "evidence" in case.tables:
         linked = {(row["claim_type"], row["claim_id"]) for _, row in case.rows("evidence")}
-        for claim_type, table in CLAIM_TABLES.items():
+        for claim_type, table in schema.CLAIM_TABLES.items():
             for line, row in case.rows(table):
                 if (claim_type, row["id"]) not in linked:
                     yield Problem(
@@ -464,4 +483,5 @@ def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
     case = _Folder(root, tables)
     problems.extend(_foreign_key_problems(case))
     problems.extend(_rule_problems(case))
+    problems.extend(_empty_problems(case))
     return tables, problems

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,14 +46,14 @@ def _outputs(cell: dict) -> list[dict]:
 
 
 def execute(path: Path, data_dir: Path) -> nbformat.NotebookNode:
-    """Run the notebook at ``path`` against ``data_dir`` in a fresh kernel and folder."""
+    """Run the notebook at ``path`` against ``data_dir`` in a fresh kernel, in its own folder
+    as the book runs it (a chapter may read files beside the book, as the fork chapter does)."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    with tempfile.TemporaryDirectory(prefix="casebook-verify-") as scratch:
-        client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                                resources={"metadata": {"path": scratch}})
-        client.execute(env={**os.environ, "CASEBOOK_DATA": str(data_dir)})
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env={**os.environ, "CASEBOOK_DATA": str(data_dir)})
     return nb
 
 

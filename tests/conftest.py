@@ -6,6 +6,8 @@ import csv
 import io
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,3 +52,39 @@ def row_of(folder: Path, file: str, column: str, value: str) -> int:
 @pytest.fixture
 def edit() -> Callable[..., None]:
     return set_cell
+
+
+def tool_venv(name: str, pins: list[str]) -> Path:
+    """A venv of its own in _build/<name> with ``pins`` installed, made once and reused: for
+    independent programs the tests run beside casebook and never import (some are AGPL)."""
+    venv = ROOT / "_build" / name
+    marker = venv / "casebook-pins.txt"
+    if marker.is_file() and marker.read_text() == " ".join(pins):
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        reason = f"could not install {pins} into {venv}:\n{done.stderr[-2000:]}"
+        if os.environ.get("CI"):  # CI must run the independent checks; an offline machine may not
+            pytest.fail(reason)
+        pytest.skip(reason)
+    marker.write_text(" ".join(pins))
+    return venv
+
+
+QC_PIN = "qualitative-coding==1.7.8"
+"""qualitative-coding (AGPL) reads QDPX independently; it ships a real NVivo export."""
+REFI_PIN = "pyrefiqda==0.3.1"
+"""pyrefiqda (MIT): pydantic models of the REFI-QDA schema, an independent writer and reader."""
+
+
+@pytest.fixture(scope="session")
+def qc_venv() -> Path:
+    return tool_venv("qc-venv", [QC_PIN])
+
+
+@pytest.fixture(scope="session")
+def refi_venv() -> Path:
+    return tool_venv("refi-venv", [REFI_PIN])

@@ -89,19 +89,19 @@ def test_a_changed_or_unrecorded_paragraph_is_reported():
 
 def test_a_missing_or_stray_passage_anchor_fails_the_build(caplog, tmp_path):
     """The extension's check (run by every build) names passages.csv's row and the page."""
-    from casebook import sphinxext
+    from casebook.publish import anchors
 
     std = SimpleNamespace(anonlabels={"passage-context-covenant": ("chapters/04", "x"),
                                       "passage-nowhere": ("chapters/05", "y")})
     env = SimpleNamespace(get_domain=lambda name: std)
     app = SimpleNamespace(config=SimpleNamespace(casebook_passage_anchors=True))
     messages = []
-    real = sphinxext.logger.warning
-    sphinxext.logger.warning = lambda message, **kw: messages.append((message, kw.get("location")))
+    real = anchors.logger.warning
+    anchors.logger.warning = lambda message, **kw: messages.append((message, kw.get("location")))
     try:
-        sphinxext._check_passage_anchors(app, env)
+        anchors.check_passage_anchors(app, env)
     finally:
-        sphinxext.logger.warning = real
+        anchors.logger.warning = real
     missing = [m for m, _ in messages if "has no paragraph anchor" in m]
     assert len(missing) == len(casebook.load(DATA).passages) - 1
     assert missing[0].startswith(f"{DATA / 'passages.csv'}:2:id: passage 'method-setting'")

@@ -116,7 +116,7 @@ def test_the_directive_renders_results_and_their_absence(tmp_path):
     from docutils.parsers.rst import Parser, directives
     from docutils.utils import new_document
 
-    from casebook.sphinxext import Benchmarks
+    from casebook.publish.reports import Benchmarks
 
     directives.register_directive("casebook-benchmarks", Benchmarks)
 

@@ -50,7 +50,8 @@ def test_data_descriptor_uses_the_package_schema():
 
 
 def test_data_dictionary_is_generated_from_the_schema():
-    assert (DATA / "README.md").read_text(encoding="utf-8") == markdown(), (
+    info = casebook.case.about(DATA)
+    assert (DATA / "README.md").read_text(encoding="utf-8") == markdown(info.title, info.description), (
         "data/README.md is stale: run `python -m casebook dictionary > data/README.md`"
     )
 

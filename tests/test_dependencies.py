@@ -11,8 +11,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import casebook
-from casebook import sphinxext
-from casebook.case import DATA_ENV, DEPENDENCY_LOG_ENV
+from casebook import book
+from casebook.book import DEPENDENCY_LOG_ENV
+from casebook.case import DATA_ENV
+from casebook.publish import dependencies
 from conftest import ROOT, set_cell
 
 TEACHING = ROOT / "examples" / "teaching-case"
@@ -26,9 +28,18 @@ def logged(monkeypatch, tmp_path: Path, read) -> list[str]:
     return log.read_text(encoding="utf-8").splitlines()
 
 
-def test_reading_a_table_logs_its_name_and_counting_logs_its_length(case_copy, monkeypatch, tmp_path):
-    monkeypatch.setenv(DATA_ENV, str(case_copy))
+def test_the_case_itself_writes_nothing_however_it_is_read(case_copy, monkeypatch, tmp_path):
+    log = tmp_path / "deps.log"
+    monkeypatch.setenv(DEPENDENCY_LOG_ENV, str(log))
+    monkeypatch.chdir(tmp_path)
     case = casebook.load(case_copy)
+    case.actors, case.count("findings"), case.fact("city")
+    assert not log.exists() and [p.name for p in tmp_path.iterdir()] == ["case"]
+
+
+def test_a_notebooks_case_records_each_table_read_and_counting_records_its_length(case_copy, monkeypatch, tmp_path):
+    monkeypatch.setenv(DATA_ENV, str(case_copy))
+    case = casebook.load(case_copy, on_read=book._record)
     assert logged(monkeypatch, tmp_path, lambda: case.count("actors")) == ["actors#rows"]
     assert logged(monkeypatch, tmp_path, lambda: case.actors) == ["actors"]
     assert case.count("actors") == len(case.actors)
@@ -36,7 +47,7 @@ def test_reading_a_table_logs_its_name_and_counting_logs_its_length(case_copy, m
 
 def test_tables_of_another_case_folder_are_logged_with_its_path(case_copy, monkeypatch, tmp_path):
     monkeypatch.setenv(DATA_ENV, str(case_copy))
-    other = casebook.load(TEACHING)
+    other = casebook.load(TEACHING, on_read=book._record)
     assert logged(monkeypatch, tmp_path, lambda: other.actors) == [f"{TEACHING.resolve()}|actors"]
 
 
@@ -46,13 +57,13 @@ def outdated(case_dir: Path, deps: dict[str, set[str]], previous: dict[str, str]
         found_docs=set(deps), casebook_deps=deps, casebook_fingerprints=previous, casebook_report_docs=set(),
         doc2path=lambda doc, base=True: f"{doc}.ipynb",
     )
-    return set(sphinxext._outdated(None, env, set(), set(), set()))
+    return set(dependencies.outdated(None, env, set(), set(), set()))
 
 
 def state(case_dir: Path, monkeypatch) -> dict[str, str]:
     monkeypatch.setenv(DATA_ENV, str(case_dir))
-    out = sphinxext.fingerprints(case_dir)
-    out.update(sphinxext.case_fingerprints(TEACHING.resolve(), f"{TEACHING.resolve()}|"))
+    out = dependencies.fingerprints(case_dir)
+    out.update(dependencies.case_fingerprints(TEACHING.resolve(), f"{TEACHING.resolve()}|"))
     return out
 
 
@@ -84,7 +95,7 @@ def test_a_change_in_another_case_folder_reruns_only_its_readers(case_copy, monk
     teaching = tmp_path / "teaching-case"
     shutil.copytree(TEACHING, teaching)
     deps = {**DEPS, "fork": {f"{teaching.resolve()}|actors"}}
-    before = sphinxext.fingerprints(case_copy) | sphinxext.case_fingerprints(teaching, f"{teaching.resolve()}|")
+    before = dependencies.fingerprints(case_copy) | dependencies.case_fingerprints(teaching, f"{teaching.resolve()}|")
     assert outdated(case_copy, deps, dict(before), monkeypatch) == set()
     set_cell(teaching, "actors.csv", 2, "label", "A renamed group")
     assert outdated(case_copy, deps, dict(before), monkeypatch) == {"fork"}
@@ -93,7 +104,5 @@ def test_a_change_in_another_case_folder_reruns_only_its_readers(case_copy, monk
 def test_pasted_counts_depend_on_lengths_only(monkeypatch, tmp_path):
     """glue_facts() pastes counts into the prose: a chapter depends on those lengths only."""
     monkeypatch.setenv(DATA_ENV, str(ROOT / "data"))
-    from casebook import book
-
-    lines = logged(monkeypatch, tmp_path, lambda: book.facts(casebook.load(ROOT / "data")))
+    lines = logged(monkeypatch, tmp_path, lambda: book.facts(casebook.load(ROOT / "data", on_read=book._record)))
     assert "institutional_work#rows" in lines and "institutional_work" not in lines

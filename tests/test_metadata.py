@@ -81,7 +81,7 @@ def test_cffconvert_does_reject_a_broken_citation(cffconvert: Path, tmp_path: Pa
 
 def test_citation_title_and_version_are_the_books() -> None:
     meta = cff()
-    assert meta["title"] == config()["title"] == release.TITLE
+    assert meta["title"] == config()["title"] == release.book_info(ROOT, ROOT / "data").title
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert str(meta["version"]) == project["version"]
 
@@ -99,8 +99,9 @@ def test_citation_cites_the_source_article_by_doi_and_names_no_person() -> None:
     meta = cff()
     [source] = meta["references"]
     assert source["type"] == "article"
-    assert release.SOURCE_DOI.endswith(source["doi"])
-    assert " ".join(source["title"].split()) == release.SOURCE_TITLE
+    [article] = [s for s in release.book_info(ROOT, ROOT / "data").sources if "doi.org" in s["path"]]
+    assert article["path"].endswith(source["doi"])
+    assert article["title"].startswith(" ".join(source["title"].split()))
     assert source["journal"] == "International Journal of Public Sector Management"
     landing = (ROOT / "chapters" / "index.md").read_text(encoding="utf-8")
     assert source["doi"] in landing and "Public Sector Management" in landing
@@ -140,7 +141,7 @@ def test_readme_says_which_licence_covers_what() -> None:
 def test_release_bundle_packs_the_licences_and_the_citation(tmp_path: Path) -> None:
     (tmp_path / "html").mkdir()
     (tmp_path / "html" / "index.html").write_text("<html></html>")
-    names = {m.name for m in release.members(ROOT, tmp_path)}
+    names = {m.name for m in release.members(ROOT, tmp_path, ROOT / "data", None, "case")}
     assert {"CITATION.cff", "LICENSE", "LICENSE-CC-BY-4.0", "README.md"} <= names
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -18,16 +16,15 @@ from lxml import etree
 import casebook
 from casebook import qdpx
 from casebook.cli import main
+from casebook.qdpx.codebook import split_marker
 from casebook.schema import WORK_TYPES
-from conftest import DATA, ROOT, SHARED, row_of, set_cell
+from conftest import DATA, ROOT, row_of, set_cell
 
-SCHEMAS = SHARED / "refi-qda"
+SCHEMAS = ROOT / "tests" / "refi-qda"  # copies of the REFI-QDA schemas (MIT), see SOURCE.md there
 NS = {"q": qdpx.PROJECT_NS}
 MARKUP = "<script>alert(1)</script> & “ü” 😀"
 
-# qualitative-coding is AGPL: it runs only here, in its own venv, never imported by casebook.
-QC_PIN = "qualitative-coding==1.7.8"
-QC_VENV = ROOT / "_build" / "qc-venv"
+# qualitative-coding is AGPL: it runs only here, in its own venv (conftest.qc_venv), never imported by casebook.
 # Its 1.7.8 reader has a stray breakpoint() in the source import; PYTHONBREAKPOINT=0 skips it.
 QC_ENV = {"PYTHONBREAKPOINT": "0", "PYTHONUTF8": "1"}
 QC_REPORT = """
@@ -53,10 +50,7 @@ Path(sys.argv[1]).write_text(json.dumps(report, ensure_ascii=False), encoding="u
 
 
 def schema(name: str) -> etree.XMLSchema:
-    path = SCHEMAS / name
-    if not path.is_file():
-        pytest.skip(f"REFI-QDA schema {path} is absent (shared/ is expected beside the project)")
-    return etree.XMLSchema(etree.parse(str(path)))
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / name)))
 
 
 def project_of(archive: Path) -> etree._Element:
@@ -113,25 +107,6 @@ def markup_case(case_copy: Path) -> Path:
     set_cell(case_copy, "excerpts.csv", row_of(case_copy, "excerpts.csv", "id", quote), "text", MARKUP)
     set_cell(case_copy, "actors.csv", 2, "description", MARKUP)
     return case_copy
-
-
-@pytest.fixture(scope="session")
-def qc_venv() -> Path:
-    """A venv with qualitative-coding, made once in _build/qc-venv and reused."""
-    marker = QC_VENV / "casebook-pin.txt"
-    if marker.is_file() and marker.read_text() == QC_PIN:
-        return QC_VENV
-    shutil.rmtree(QC_VENV, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(QC_VENV)], check=True)
-    pip = [str(QC_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", QC_PIN]
-    done = subprocess.run(pip, capture_output=True, text=True)
-    if done.returncode != 0:
-        reason = f"could not install {QC_PIN} into {QC_VENV}:\n{done.stderr[-2000:]}"
-        if os.environ.get("CI"):  # CI must run the independent check; offline machines may not
-            pytest.fail(reason)
-        pytest.skip(reason)
-    marker.write_text(QC_PIN)
-    return QC_VENV
 
 
 def read_with_qc(venv: Path, archive: Path, work: Path) -> dict:
@@ -281,11 +256,11 @@ def test_quote_with_markup_survives_round_trip(markup_case: Path, tmp_path: Path
     assert text == MARKUP
     (selection,) = source.findall("q:PlainTextSelection", NS)
     assert int(selection.get("endPosition")) == len(MARKUP) < len(MARKUP.encode("utf-8"))
-    descriptions = [d.text for d in project_of(archive).iterfind(".//q:Code/q:Description", NS)]
+    descriptions = [split_marker(d.text)[0] for d in project_of(archive).iterfind(".//q:Code/q:Description", NS)]
     assert MARKUP in descriptions
     assert b"<script>" not in zipfile.ZipFile(archive).read(qdpx.PROJECT_ENTRY)
     qdc = etree.parse(str(qdpx.write_qdc(changed, tmp_path / "markup.qdc")))
-    assert MARKUP in [d.text for d in qdc.iter(f"{{{qdpx.CODEBOOK_NS}}}Description")]
+    assert MARKUP in [split_marker(d.text)[0] for d in qdc.iter(f"{{{qdpx.CODEBOOK_NS}}}Description")]
 
 
 # ---------------------------------------------------------------------------

@@ -58,12 +58,14 @@ def test_crate_lists_every_file_with_its_checksum_as_rocrate_reads_it(build, tmp
         assert entity["sha256"] == hashlib.sha256((unpacked / name).read_bytes()).hexdigest()
 
 
-def test_crate_cites_the_source_by_doi_and_names_no_person(build, tmp_path):
+def test_crate_cites_the_sources_the_case_names_by_doi_and_names_no_person(build, tmp_path):
     bundle = release.write(ROOT, build, tmp_path / "a.zip")
     meta = json.loads(zipfile.ZipFile(bundle).read(release.METADATA))
     graph = {e["@id"]: e for e in meta["@graph"]}
-    assert graph["./"]["citation"] == {"@id": release.SOURCE_DOI}
-    assert graph[release.SOURCE_DOI]["@type"] == "ScholarlyArticle"
+    doi = "https://doi.org/10.1108/IJPSM-05-2018-0126"  # data/datapackage.json's first source
+    assert {"@id": doi} in graph["./"]["citation"]
+    assert graph[doi]["@type"] == "ScholarlyArticle"
+    assert graph["./"]["name"] == "Smart city governance in Turin: a reproducible edition"
     assert not any(e.get("@type") == "Person" or "author" in e for e in meta["@graph"])
     assert any(e.get("name") == "pandas" and e.get("version") for e in meta["@graph"])
 

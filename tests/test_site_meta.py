@@ -11,7 +11,7 @@ import yaml
 from docutils.core import publish_doctree
 from lxml import html as lxml_html
 
-from casebook import sphinxext
+from casebook.publish import pagemeta, rerun
 from conftest import HTML, ROOT
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -75,7 +75,7 @@ def test_every_page_has_a_description_and_open_graph_tags() -> None:
     for path in site_pages():
         page = tree(path)
         [description] = meta(page, "name", "description")
-        assert 0 < len(description) <= sphinxext.DESCRIPTION_CHARS, path.name
+        assert 0 < len(description) <= pagemeta.DESCRIPTION_CHARS, path.name
         assert meta(page, "property", "og:description") == [description], path.name
         [title] = meta(page, "property", "og:title")
         assert title.strip(), path.name
@@ -110,23 +110,23 @@ def test_a_chapter_is_described_by_its_first_paragraph() -> None:
 
 
 def test_trim_cuts_at_a_word_and_marks_the_cut() -> None:
-    assert sphinxext.trim("short text") == "short text"
-    cut = sphinxext.trim("word " * 100)
-    assert len(cut) <= sphinxext.DESCRIPTION_CHARS and cut.endswith("word…")
+    assert pagemeta.trim("short text") == "short text"
+    cut = pagemeta.trim("word " * 100)
+    assert len(cut) <= pagemeta.DESCRIPTION_CHARS and cut.endswith("word…")
 
 
 def test_first_paragraph_skips_emphasis_quotes_and_captions() -> None:
     doctree = publish_doctree(
         "Title\n=====\n\n*A note in italics*\n\n    A block quote.\n\nThe first prose, with *emphasis* inside.\n"
     )
-    assert sphinxext._first_paragraph(doctree, root=False) == "The first prose, with emphasis inside."
+    assert pagemeta._first_paragraph(doctree, root=False) == "The first prose, with emphasis inside."
 
 
 def test_first_paragraph_of_the_landing_page_is_its_summary() -> None:
     doctree = publish_doctree(
         "Book\n====\n\nIntro.\n\nThe summary\n-----------\n\n*Written for the edition.*\n\nWhat it finds.\n"
     )
-    assert sphinxext._first_paragraph(doctree, root=True) == "What it finds."
+    assert pagemeta._first_paragraph(doctree, root=True) == "What it finds."
 
 
 @pytest.mark.parametrize(("repository", "expected"), [
@@ -135,13 +135,13 @@ def test_first_paragraph_of_the_landing_page_is_its_summary() -> None:
     ("https://example.org/git/repo", "https://mybinder.org/v2/git/https%3A%2F%2Fexample.org%2Fgit%2Frepo/HEAD"),
 ])
 def test_binder_url(repository: str, expected: str) -> None:
-    assert sphinxext.binder_url(repository) == expected
+    assert rerun.binder_url(repository) == expected
     notebook = "chapters/03-method.ipynb"
-    assert sphinxext.binder_url(repository, notebook) == f"{expected}?labpath={notebook}"
+    assert rerun.binder_url(repository, notebook) == f"{expected}?labpath={notebook}"
 
 
 def test_sidebar_lists_the_rerun_note() -> None:
     sidebars = CONFIG["sphinx"]["config"]["html_sidebars"]["**"]
     assert "casebook-rerun.html" in sidebars
-    assert (Path(sphinxext.TEMPLATES) / "casebook-rerun.html").is_file()
+    assert (Path(rerun.TEMPLATES) / "casebook-rerun.html").is_file()
     assert re.search(r"casebook_repository:\s*\"\"", (ROOT / "_config.yml").read_text()) or REPOSITORY

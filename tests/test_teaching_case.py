@@ -49,11 +49,15 @@ def test_the_teaching_case_is_not_the_turin_case():
     assert set(teaching.institutional_work["activity"]).isdisjoint(turin.institutional_work["activity"])
 
 
-def test_init_writes_a_blank_case_that_passes_the_check(tmp_path):
+def test_init_writes_a_blank_case_whose_check_lists_what_to_fill_in(tmp_path):
+    from casebook.validate import NEEDED
+
     target = tmp_path / "my-case"
     written = newcase.create(target)
     assert (target / "datapackage.json") in written and (target / "README.md").is_file()
-    assert check(target)[1] == []
+    problems = check(target)[1]
+    assert [(p.file, p.message) for p in problems] == [
+        (str(target / f"{name}.csv"), f"has no rows yet: {hint}") for name, hint in NEEDED.items()]
     with pytest.raises(newcase.FolderNotEmpty):
         newcase.create(target)
 
@@ -137,7 +141,33 @@ def test_every_page_of_its_pdf_says_the_case_is_fictional():
 def test_the_teaching_case_readme_carries_the_current_data_dictionary():
     from casebook.dictionary import markdown
 
-    body = markdown(case.about(TEACHING).title).split("## Rules every file follows", 1)[1]
+    info = case.about(TEACHING)
+    body = markdown(info.title, info.description).split("## Rules every file follows", 1)[1]
     readme = (TEACHING / "README.md").read_text(encoding="utf-8")
     refresh = "python -m casebook dictionary --case examples/teaching-case"
     assert readme.endswith(body), f"refresh the dictionary part: {refresh}"
+
+
+@pytest.mark.built
+def test_its_release_bundle_describes_the_teaching_case_not_turin(tmp_path):
+    """make dist CASE=examples/teaching-case: the bundle and its RO-Crate are the teaching case's."""
+    import json
+    import zipfile
+
+    from casebook import release
+
+    if not (HTML / "index.html").is_file():
+        pytest.skip("the teaching case's book is not built")
+    info = case.about(TEACHING)
+    out = tmp_path / f"{info.name}.zip"
+    done = subprocess.run([sys.executable, "-m", "casebook", "dist", "--book", str(ROOT / "examples" / "case-book"),
+                           "--build", str(BUILD), "--data", str(TEACHING), "--figures", str(BUILD / "figures"),
+                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert release.verify(out) == []
+    meta = json.loads(zipfile.ZipFile(out).read(release.METADATA))
+    root = next(e for e in meta["@graph"] if e["@id"] == "./")
+    text = json.dumps(meta)
+    assert root["name"] == info.title and "Smart city governance in Turin" not in text and "10.1108" not in text
+    names = zipfile.ZipFile(out).namelist()
+    assert f"{info.name}.pdf" in names and "data/excerpts.csv" in names and "site/index.html" in names

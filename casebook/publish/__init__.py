@@ -1,6 +1,52 @@
-"""Publishing the book: the Sphinx glue between the case and Jupyter Book.
+"""Publishing the book: the Sphinx extension of a casebook book (``casebook.publish``).
 
-Each module does one thing for the build: :mod:`.render` turns the content notebooks
-display into document nodes; :mod:`.typst_builder` assembles the book into one PDF,
-written as Typst by :mod:`.typst_writer` in the page design of ``templates/casebook.typ``.
+Each module does one job for the build, and ``setup`` connects them all:
+
+- :mod:`.render` — the content notebooks display (quotes, tables) as document nodes;
+- :mod:`.dependencies` — which pages a change of the data or of the package makes stale;
+- :mod:`.anchors` — the paragraph anchors of the passages the evidence cites;
+- :mod:`.casemeta` — the case's notice, keywords, title and download names on every page;
+- :mod:`.reports` — the reproducibility report and the benchmarks, written by the build;
+- :mod:`.pagemeta` — a description and Open Graph tags on every page;
+- :mod:`.rerun` — the sidebar's "Re-run this book";
+- :mod:`.plotly` — plotly.js served by the book, on the pages with a figure only;
+- :mod:`.accessibility` — repairs to the theme's markup that axe-core refuses;
+- :mod:`.thebe` — Jupyter Book's sphinx-thebe unhooked (it writes a CDN address);
+- :mod:`.typst_builder` — the whole book as one PDF, written by :mod:`.typst_writer`.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .. import bibstyle
+from . import accessibility, anchors, casemeta, dependencies, pagemeta, plotly, reports, rerun, thebe
+
+STATIC = Path(__file__).parent / "static"
+TEMPLATES = Path(__file__).parent / "templates"
+
+# What the PDF (the typst builder) shows of a notebook output, best first after the book's
+# own content (casebook.content): images (Figure 1's SVG twin), then text; never HTML.
+TYPST_MIME_PRIORITY = [("typst", "image/svg+xml", 10), ("typst", "image/png", 20), ("typst", "image/jpeg", 21),
+                       ("typst", "text/markdown", 30), ("typst", "text/plain", 40)]
+
+
+def _paths(app: Sphinx, config: Any) -> None:
+    config.html_static_path.append(str(STATIC))
+    config.templates_path.append(str(TEMPLATES))
+    config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *TYPST_MIME_PRIORITY]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    thebe.setup(app)
+    bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
+    app.setup_extension("casebook.publish.typst_builder")
+    for module in (casemeta, dependencies, anchors, reports, pagemeta, rerun, plotly, accessibility):
+        module.setup(app)
+    app.connect("config-inited", _paths)
+    app.add_css_file("casebook.css")
+    # Reading relies on one process (the dependency record travels through the environment).
+    return {"version": "3", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 3}
