@@ -259,3 +259,20 @@ def test_a_real_nvivo_export_imports_with_every_unused_code_reported(tmp_path, c
     case = tables(tmp_path / "nvivo")
     assert len(case["documents"]) == 2 and case["excerpts"].empty
     assert case["framework"].equals(tables(TEACHING)["framework"])
+
+
+@pytest.mark.built
+def test_an_imported_case_builds_its_book_once_the_analytic_layer_is_filled_in(tmp_path):
+    project = qdpx.write_qdpx(casebook.load(TEACHING), tmp_path / "teaching.qdpx")
+    folder = tmp_path / "imported-case"
+    qdpx.import_project(project, folder, codebook=TEACHING)
+    for name in ANALYTIC:
+        shutil.copyfile(TEACHING / f"{name}.csv", folder / f"{name}.csv")
+    done = subprocess.run(["make", "--no-print-directory", "html", f"CASE={folder}"], cwd=ROOT, capture_output=True,
+                          text=True)
+    try:
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        html = ROOT / "_build" / "cases" / folder.name / "_build" / "html"
+        assert "Table 1" in (html / "institutional-work.html").read_text(encoding="utf-8")
+    finally:
+        shutil.rmtree(ROOT / "_build" / "cases" / folder.name, ignore_errors=True)
