@@ -29,13 +29,29 @@ HTML := $(OUT)/html
 export CASEBOOK_FIGURES := $(abspath $(FIGURES))
 TEACHING_CASE := examples/teaching-case
 
-FIGURE_INPUTS := $(wildcard $(CASE)/*.csv) $(CASE)/datapackage.json casebook/figures.py casebook/network.py casebook/case.py
+# Everything a build of the book reads. When none of it is newer than the last build, make
+# stops here (no Sphinx start-up); when something is, the build itself redoes only what
+# depends on the change (casebook.publish: pages by the tables they read, Figure 1's static
+# files by the drawing, downloads by their bytes).
+ifeq ($(SOURCE),.)
+  BOOK_FILES := _config.yml _toc.yml references.bib $(wildcard chapters/*) $(wildcard benchmarks/*.json)
+  WATCH      := _config.yml _toc.yml references.bib chapters benchmarks
+else
+  BOOK_FILES := $(wildcard $(SOURCE)/*)
+  WATCH      := $(SOURCE)
+endif
+PACKAGE_FILES := $(shell find casebook -type f ! -name '*.pyc' ! -path '*/__pycache__/*' 2>/dev/null)
+INPUTS := $(BOOK_FILES) $(wildcard $(CASE)/*) $(PACKAGE_FILES) requirements.txt
+
+HTML_STAMP := $(HTML)/.casebook-built
+PDF_FILE   := $(OUT)/typst/book.pdf
+BOOK_STAMP := $(OUT)/.casebook-book-built
 
 PDF_NAME  := $(NAME).pdf
 QDPX_NAME := $(NAME).qdpx
 DATA_NAME := $(NAME)-data.zip
 
-.PHONY: help setup lock check figures html pdf book test test-fast lint verify audit dist bench clean
+.PHONY: help setup lock check figures html pdf book preview test test-fast lint verify audit dist bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,24 +68,31 @@ lock:  ## re-pin requirements.txt from requirements.in in a fresh virtual enviro
 check: setup  ## validate the case data: make check CASE=path/to/case
 	$(PY) -m casebook check $(CASE)
 
-figures: setup $(FIGURES)/figure1.json  ## Figure 1 as SVG, PNG, PDF, HTML and JSON in figures/
-
-$(FIGURES)/figure1.json: $(FIGURE_INPUTS)
+figures: setup  ## Figure 1 as SVG, PNG, PDF, HTML and JSON in figures/ (redrawn only when the drawing changed)
 	$(PY) -m casebook figures --data $(CASE) --out $(FIGURES)
 
-html: setup figures  ## only the HTML site, in _build/html (with the data and the REFI-QDA project to download); CASE=folder for another case
-	$(PY) -m casebook check $(CASE)
+html: setup $(HTML_STAMP)  ## only the HTML site, in _build/html (with the data and the REFI-QDA project to download); CASE=folder for another case
+
+$(HTML_STAMP): $(INPUTS)
 	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
-	$(PY) -m casebook export-qdpx $(HTML)/$(QDPX_NAME) --data $(CASE)
-	$(PY) -m casebook export-data $(HTML)/$(DATA_NAME) --data $(CASE)
+	@touch $@
 
-pdf: setup figures  ## only the PDF, typeset by Typst into _build/typst/book.pdf (also offered for download by the site)
-	$(PY) -m casebook check $(CASE)
+pdf: setup $(PDF_FILE)  ## only the PDF, typeset by Typst into _build/typst/book.pdf (also offered for download by the site)
+
+$(PDF_FILE): $(INPUTS)
 	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) --builder custom --custom-builder typst $(STRICT)
-	@mkdir -p $(HTML) && cp $(OUT)/typst/book.pdf $(HTML)/$(PDF_NAME)
+	@mkdir -p $(HTML) && cp $@ $(HTML)/$(PDF_NAME) && touch $@
 
-book: html  ## the book: the HTML site in _build/html with its PDF
-	$(MAKE) --no-print-directory pdf
+book: setup $(BOOK_STAMP)  ## the book: the HTML site in _build/html with its PDF, from one reading of the sources
+
+$(BOOK_STAMP): $(INPUTS)
+	CASEBOOK_ALSO_PDF=1 $(JB) build $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
+	@touch $(HTML_STAMP) $(PDF_FILE) $@
+
+PORT ?= 8000
+preview: setup  ## a live preview for authors on http://127.0.0.1:8000 (PORT=...): make html again and the browser reloaded when a chapter, the data or the package change
+	$(PY) scripts/preview.py --html $(HTML) --port $(PORT) --watch $(WATCH) $(CASE) casebook \
+	  --build "$(MAKE) --no-print-directory html CASE=$(CASE)"
 
 test: setup  ## nbval on the notebooks, then build HTML and PDF (Turin and the teaching case), then every test
 	@mkdir -p _build
@@ -94,7 +117,7 @@ audit: html  ## the fidelity audit: every paragraph of prose against the source 
 dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=folder for another case
 	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(NAME).zip --add $(HTML)/$(QDPX_NAME)
 
-bench: setup  ## time builds, tests and large synthetic cases in a copy (_build/bench): benchmarks/results.json; REPEAT=3
+bench: setup  ## time what the user runs (make html, make book) beside a bare Jupyter Book, tests and large synthetic cases, in a copy (_build/.bench): benchmarks/results.json; REPEAT=3
 	$(PY) scripts/bench.py --repeat $(REPEAT)
 
 clean:  ## remove everything the build made

@@ -80,15 +80,27 @@ def _record(root: Path, name: str) -> None:
             out.write(dependency_key(root, name) + "\n")
 
 
+_CASES: list[Case] = []  # every case cached in this kernel (for forget_reads)
+
+
 @cache
 def _cached_case(root: str) -> Case:
-    return load(root, on_read=_record)
+    case_ = load(root, on_read=_record)
+    _CASES.append(case_)
+    return case_
 
 
 def case(root: Path | str | None = None) -> Case:
     """The case the book is built from (``$CASEBOOK_DATA`` or ``data/``), or the one in
     ``root``, loaded once per kernel; what the notebook reads of it is recorded for the build."""
     return _cached_case(str(Path(root).resolve() if root is not None else default_data_dir()))
+
+
+def forget_reads() -> None:
+    """Start a new record: the cached cases report every table again the next time it is
+    read (the build runs several notebooks in one kernel, one after the other)."""
+    for case_ in _CASES:
+        case_._used.clear()
 
 
 def depends_on_all(case_: Case) -> Case:

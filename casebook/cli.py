@@ -54,8 +54,11 @@ def _init(args: argparse.Namespace) -> int:
 def _figures(args: argparse.Namespace) -> int:
     from .figures import write_static
 
-    for path in write_static(_case(args), args.out).values():
+    written = write_static(_case(args), args.out, force=args.force)
+    for path in written.values():
         print(f"wrote {path}")
+    if not written:
+        print(f"{args.out}: Figure 1 is up to date")
     return 0
 
 
@@ -141,6 +144,7 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser("figures", help="write Figure 1 as SVG, PNG, PDF and JSON (plotly spec)")
     f.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     f.add_argument("--out", default="figures", help="output folder (default: figures)")
+    f.add_argument("--force", action="store_true", help="redraw even when the folder already shows this figure")
     f.set_defaults(run=_figures)
     v = sub.add_parser("verify", help="re-execute every notebook and compare tables, figure data and outputs")
     v.add_argument("--project", default=".", help="project root (default: .)")

@@ -126,8 +126,33 @@ def claims(case: Case) -> list[Claim]:
 
 
 def marks(case: Case) -> dict[tuple[str, str], Claim]:
-    """Claims by (kind, id), for tables and the figure to print their E-numbers."""
+    """Claims by (kind, id), with their evidence."""
     return {(c.kind, c.id): c for c in claims(case)}
+
+
+@dataclass(frozen=True)
+class Number:
+    """A claim's E-number and the label of its entry: what a table cell or an arrow links to."""
+
+    mark: str
+    label: str
+
+
+def numbers(case: Case, kind: str) -> dict[str, Number]:
+    """The E-numbers of the claims of one ``kind``, by id, numbered as :func:`claims` numbers
+    them — but read only from that kind's table and the *lengths* of the tables before it,
+    so that a table of the book depends on what it shows (a page showing Table 3 is not
+    re-run when the text of an activity of Table 1 changes)."""
+    offset = 0
+    for earlier, table in CLAIM_TABLES.items():
+        if earlier == kind:
+            break
+        offset += case.count(table)
+    frame = case.table(CLAIM_TABLES[kind])
+    if "order" in frame.columns:
+        frame = frame.sort_values("order", kind="stable")
+    return {str(ident): Number(f"E{offset + i}", claim_label(kind, str(ident)))
+            for i, ident in enumerate(frame["id"], start=1)}
 
 
 def link(claim: Claim) -> content.Inline:

@@ -16,6 +16,7 @@ fragment the book embeds; ``write_static`` the SVG, PNG, PDF and JSON twins.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import math
 import os
@@ -31,6 +32,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .case import Case
+from .files import sha256
 from .network import graph
 from .schema import WORK_TYPES
 
@@ -407,29 +409,34 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
     for i, trace in enumerate(fig.data):  # fixed ids: plotly would otherwise draw random ones into the SVG
         trace.uid = f"f1-{i}"
     fig.update_layout(
-        width=WIDTH, height=HEIGHT, margin=dict(l=10, r=10, t=40 if title else 10, b=50),
-        title=dict(text=f"Figure 1 – {CAPTION}" if title else ""), font=dict(family=FONT, size=font_size),
+        width=WIDTH, height=HEIGHT, margin=dict(l=10, r=10, t=10, b=50),
+        title=dict(text=""), font=dict(family=FONT, size=font_size),
         shapes=shapes, annotations=notes, plot_bgcolor="white", paper_bgcolor="white", hovermode="closest",
         showlegend=True, legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.01, yanchor="top"),
         xaxis=dict(range=[-0.05, CANVAS_W + 0.05], visible=False, fixedrange=True),
         yaxis=dict(range=[-0.05, CANVAS_H + 0.05], visible=False, fixedrange=True, scaleanchor="x"),
         meta=dict(aggregated=aggregated),
     )
-    return fig
+    return titled(fig) if title else fig
+
+
+def titled(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` with the figure's title above it (the standalone page's version)."""
+    return go.Figure(fig).update_layout(margin=dict(t=40), title=dict(text=f"Figure 1 – {CAPTION}"))
 
 
 def description(case: Case, evidence: bool = False) -> list[str]:
     """Figure 1 in words: one sentence per arrow (for readers who cannot see the figure);
     with ``evidence``, each sentence links to the arrow's entry in the Evidence appendix."""
     from .book import Linked
-    from .evidence import marks
+    from .evidence import numbers
 
     g = graph(case)
-    claims = marks(case) if evidence else {}
+    claims = numbers(case, "relation") if evidence else {}
     lines = []
     for u, v, d in g.edges(data=True):
         line = f"{g.nodes[u]['label']} → {g.nodes[v]['label']}: {d['work_type']} work, {STATUS_TEXT[d['status']]}."
-        claim = claims.get(("relation", d["id"]))
+        claim = claims.get(d["id"])
         lines.append(Linked(line, claim.mark, claim.label) if claim else line)
     return lines
 
@@ -449,7 +456,7 @@ def interactive_html(case: Case) -> str:
         default_width="100%", default_height="540px",
     )
     label = "Interactive version of Figure 1. " + " ".join(description(case))
-    return f'<div class="casebook-plotly" role="figure" aria-label="{_attr(label)}">{body}</div>'
+    return f'<div class="casebook-plotly" role="figure" aria-label="{html.escape(label)}">{body}</div>'
 
 
 @dataclass(frozen=True)
@@ -476,26 +483,46 @@ FIGURES_ENV = "CASEBOOK_FIGURES"
 book's own case); the book takes the SVG from there when it shows the current figure."""
 
 
+STATIC_KEY = "figure1.static.sha256"
+PLOTLY_JS = Path(__file__).parent / "publish" / "static" / "plotly-basic.min.js"
+"""plotly.js's basic partial bundle, vendored by scripts/vendor_plotly.py: the book's pages
+and the standalone figure draw with it (scatter traces, shapes and annotations)."""
+"""Beside the static twins: the SHA-256 of the drawing they show (:func:`static_key`)."""
+
+
+def static_key(fig: go.Figure) -> str:
+    """The SHA-256 of what a static image of ``fig`` shows: its spec without what only the
+    interactive figure uses (hover texts, the hover mode). Editing an activity of Table 1
+    changes the hover text of its arrow, not the SVG, PNG and PDF: they are not redrawn."""
+    spec_ = spec(fig)
+    for trace in spec_["data"]:
+        for key in ("hovertext", "hoverinfo", "hovertemplate"):
+            trace.pop(key, None)
+    spec_["layout"].pop("hovermode", None)
+    return sha256(json.dumps(spec_, sort_keys=True))
+
+
 def static_svg(case: Case, folder: Path | str | None = None) -> str:
-    """Figure 1 as SVG text: the copy in ``folder`` (default ``$CASEBOOK_FIGURES``) when
-    its recorded spec is the figure of ``case``, else drawn afresh (kaleido, a second or two)."""
+    """Figure 1 as SVG text: the copy in ``folder`` (default ``$CASEBOOK_FIGURES``) when it
+    shows the figure of ``case`` (:func:`static_key`), else drawn afresh (kaleido, a second or two)."""
     fig = figure(case)
     folder = folder or os.environ.get(FIGURES_ENV)
-    if folder:
-        saved_spec, saved_svg = Path(folder) / "figure1.json", Path(folder) / "figure1.svg"
-        if saved_spec.is_file() and saved_svg.is_file() and saved_spec.read_text(encoding="utf-8") == json_text(fig):
-            return saved_svg.read_text(encoding="utf-8")
+    if folder and is_current(fig, Path(folder)):
+        return (Path(folder) / "figure1.svg").read_text(encoding="utf-8")
     return _normalise_svg(pio.to_image(fig, format="svg", width=WIDTH, height=HEIGHT)).decode("utf-8")
+
+
+def is_current(fig: go.Figure, folder: Path, stem: str = "figure1") -> bool:
+    """Whether ``folder``'s static twins (SVG, PNG, PDF) show ``fig``."""
+    key = folder / STATIC_KEY
+    return (key.is_file() and key.read_text(encoding="utf-8").strip() == static_key(fig)
+            and all((folder / f"{stem}.{fmt}").is_file() for fmt in ("svg", "png", "pdf")))
 
 
 def bundle(case: Case) -> FigureBundle:
     """The interactive and the static Figure 1 of ``case`` in one displayable object."""
     alt = f"Figure 1, {CAPTION}. " + " ".join(description(case))
     return FigureBundle(interactive_html(case), static_svg(case), alt)
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def spec(fig: go.Figure) -> dict:
@@ -522,15 +549,40 @@ def _normalise_pdf(data: bytes) -> bytes:
     return re.sub(rb"/(CreationDate|ModDate) \(D:[0-9+\-']+\)", lambda m: re.sub(rb"[0-9]", b"0", m.group()), data)
 
 
-def write_static(case: Case, folder: Path | str, stem: str = "figure1") -> dict[str, Path]:
-    """Write ``stem.svg``, ``.png``, ``.pdf``, a standalone ``.html`` and ``.json`` (the
-    plotly spec that ``make verify`` compares) into ``folder``."""
-    import kaleido
+def standalone_html(fig: go.Figure) -> str:
+    """Figure 1 (``figure(case)``) as a page of its own that opens offline anywhere: titled,
+    with the book's vendored plotly.js (casebook.publish.plotly) inline."""
+    fig = titled(fig)
+    fig.update_layout(width=None, height=None, autosize=True)
+    page = pio.to_html(fig, full_html=True, include_plotlyjs=False, div_id=div_id(), default_height="760px")
+    script = PLOTLY_JS.read_text(encoding="utf-8")
+    return page.replace("</head>", f'<script type="text/javascript">{script}</script>\n</head>', 1)
 
+
+def write_static(case: Case, folder: Path | str, stem: str = "figure1", force: bool = False) -> dict[str, Path]:
+    """Write ``stem.svg``, ``.png``, ``.pdf``, a standalone ``.html`` and ``.json`` (the plotly
+    spec that ``make verify`` compares) into ``folder``; return what was written. Unless
+    ``force``, the static twins are redrawn (kaleido, a few seconds) only when the drawing
+    changed (:func:`static_key`), and the JSON and the standalone page only when their text
+    did: the fast path of every ``make html`` after a change that Figure 1 does not draw."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     fig = figure(case)
     out = {}
+    json_path = folder / f"{stem}.json"
+    text = json_text(fig)
+    if force or not json_path.is_file() or json_path.read_text(encoding="utf-8") != text:
+        json_path.write_text(text, encoding="utf-8")
+        out["json"] = json_path
+    html_path = folder / f"{stem}.html"
+    page = standalone_html(fig)
+    if force or not html_path.is_file() or html_path.read_text(encoding="utf-8") != page:
+        html_path.write_text(page, encoding="utf-8")
+        out["html"] = html_path
+    if not force and is_current(fig, folder, stem):
+        return out
+    import kaleido
+
     paths = {fmt: folder / f"{stem}.{fmt}" for fmt in ("svg", "png", "pdf")}
     kaleido.start_sync_server(silence_warnings=True)
     try:
@@ -546,15 +598,5 @@ def write_static(case: Case, folder: Path | str, stem: str = "figure1") -> dict[
             out[fmt] = path
     finally:
         kaleido.stop_sync_server(silence_warnings=True)
-    html_path = folder / f"{stem}.html"  # standalone, plotly.js inline: opens offline anywhere
-    fig_html = figure(case, title=True)
-    fig_html.update_layout(width=None, height=None, autosize=True)
-    html_path.write_text(
-        pio.to_html(fig_html, full_html=True, include_plotlyjs=True, div_id=div_id(), default_height="760px"),
-        encoding="utf-8",
-    )
-    out["html"] = html_path
-    json_path = folder / f"{stem}.json"
-    json_path.write_text(json_text(fig), encoding="utf-8")
-    out["json"] = json_path
+    (folder / STATIC_KEY).write_text(static_key(fig) + "\n", encoding="utf-8")
     return out

@@ -166,12 +166,17 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
     return {"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": graph}
 
 
-def write_data(case, out: Path | str) -> Path:
-    """The case folder (every file casebook reads) as a deterministic zip, for download."""
+def data_zip(case) -> bytes:
+    """The case folder (every file casebook reads, and its README) as a deterministic zip."""
     entries = [(f"data/{name}", (case.root / name).read_bytes()) for name in sorted(case.checksums())]
     if (case.root / "README.md").is_file():
         entries.append(("data/README.md", (case.root / "README.md").read_bytes()))
-    return files.write(out, files.deterministic_zip(entries))
+    return files.deterministic_zip(entries)
+
+
+def write_data(case, out: Path | str) -> Path:
+    """:func:`data_zip` written to ``out``, for download."""
+    return files.write(out, data_zip(case))
 
 
 def write(project: Path, build: Path, out: Path, extra: Iterable[Path] = (), data: Path | None = None,

@@ -70,18 +70,16 @@ def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
 WORK_TYPE_HEADERS = WORK_TYPE_LABELS
 
 
-def _evidence(case: Case, linked: bool) -> Callable[[str, str, str], str]:
-    """``mark(kind, id, text)``: the cell text with its E-number link (``linked``) or alone.
-    The claims are numbered once per table, not once per cell (that made large cases slow)."""
+def _evidence(case: Case, kind: str, linked: bool) -> Callable[[str, str], str]:
+    """``mark(id, text)``: the cell text with its E-number link (``linked``) or alone."""
     if not linked:
-        return lambda kind, ident, text: text
-    from .evidence import marks
+        return lambda ident, text: text
+    from .evidence import numbers
 
-    claims = marks(case)
+    claims = numbers(case, kind)
 
-    def mark(kind: str, ident: str, text: str) -> str:
-        claim = claims[(kind, ident)]
-        return Linked(text, claim.mark, claim.label)
+    def mark(ident: str, text: str) -> str:
+        return Linked(text, claims[ident].mark, claims[ident].label)
 
     return mark
 
@@ -93,10 +91,10 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
     institutional work; each cell lists that group's activities of that type, each with
     the number of its entry in the Evidence appendix (``evidence=False`` leaves it out).
     """
-    mark = _evidence(case, evidence)
+    mark = _evidence(case, "activity", evidence)
     cells: dict[tuple[str, str], list[str]] = {}  # (actor, work type) -> activities, in one pass
     for w in _ordered(case.institutional_work).itertuples():
-        cells.setdefault((str(w.actor), str(w.work_type)), []).append(mark("activity", str(w.id), str(w.activity)))
+        cells.setdefault((str(w.actor), str(w.work_type)), []).append(mark(str(w.id), str(w.activity)))
     rows = [
         (str(actor.label), *(tuple(cells.get((str(actor.id), t), ())) for t in WORK_TYPES))
         for actor in _ordered(case.actors).itertuples()
@@ -140,7 +138,7 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
     shared motivation").
     """
     findings = _ordered(case.findings)
-    mark = _evidence(case, evidence)
+    mark = _evidence(case, "finding", evidence)
     rows = []
     for element in _ordered(case.framework).itertuples():
         mine = findings[findings["element"] == element.id]
@@ -149,7 +147,7 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
         path = _element_path(case, str(element.id)) or [str(element.label)]
         name = path[0] + (": " + ", ".join(p[0].lower() + p[1:] for p in path[1:]) if len(path) > 1 else "")
         bullets = tuple(
-            mark("finding", str(f.id), finding_text(str(f.text), f.note))
+            mark(str(f.id), finding_text(str(f.text), f.note))
             for f in mine.itertuples()
         )
         rows.append((name, bullets))

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 BUILD = Path(os.environ.get("CASEBOOK_BUILD", ROOT / "_build"))  # where make book/pdf wrote
+TOOLS = ROOT / "_build" / ".tools"  # venvs and npm packages of the tests: hidden, so no book build walks them
 HTML = BUILD / "html"
 PDF = BUILD / "typst" / "book.pdf"
 
@@ -55,9 +56,9 @@ def edit() -> Callable[..., None]:
 
 
 def tool_venv(name: str, pins: list[str]) -> Path:
-    """A venv of its own in _build/<name> with ``pins`` installed, made once and reused: for
+    """A venv of its own in _build/.tools/<name> with ``pins`` installed, made once and reused: for
     independent programs the tests run beside casebook and never import (some are AGPL)."""
-    venv = ROOT / "_build" / name
+    venv = TOOLS / name
     marker = venv / "casebook-pins.txt"
     if marker.is_file() and marker.read_text() == " ".join(pins):
         return venv

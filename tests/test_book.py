@@ -4,6 +4,7 @@ verbatim — and building never touches data/."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -14,6 +15,8 @@ from lxml import html as lxml_html
 
 import casebook
 from casebook import tables
+from casebook.publish import STATIC
+from casebook.publish.plotly import SCRIPT
 from conftest import DATA, HTML, ROOT, set_cell
 
 pytestmark = pytest.mark.built
@@ -78,9 +81,11 @@ def test_figure1_is_embedded_interactive_with_local_plotly():
     tree = page("06-discussion")
     assert tree.xpath('//figure[@id="figure-1"]//div[contains(@class, "casebook-plotly")]')
     scripts = [s.get("src").split("?")[0] for s in tree.xpath("//script[@src]")]
-    assert any(s.endswith("_static/plotly.min.js") for s in scripts)
+    assert any(s.endswith(f"_static/{SCRIPT}") for s in scripts)
     assert not any(s.startswith(("http:", "https:", "//")) for s in scripts)
-    assert (HTML / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+    assert not (HTML / "_static" / "plotly.min.js").exists(), "the full plotly.js bundle is not shipped"
+    shipped = (HTML / "_static" / SCRIPT).read_bytes()
+    assert hashlib.sha256(shipped).hexdigest() == json.loads((STATIC / "plotly-basic.json").read_text())["sha256"]
 
 
 def test_text_chapters_do_not_load_plotly():

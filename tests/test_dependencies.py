@@ -106,3 +106,18 @@ def test_pasted_counts_depend_on_lengths_only(monkeypatch, tmp_path):
     monkeypatch.setenv(DATA_ENV, str(ROOT / "data"))
     lines = logged(monkeypatch, tmp_path, lambda: book.facts(casebook.load(ROOT / "data", on_read=book._record)))
     assert "institutional_work#rows" in lines and "institutional_work" not in lines
+
+
+def test_table3_depends_on_how_many_activities_there_are_not_on_their_text(monkeypatch, tmp_path):
+    """Its E-numbers follow Table 1's: only Table 1's length is read."""
+    from casebook import evidence, tables
+
+    monkeypatch.setenv(DATA_ENV, str(ROOT / "data"))
+    read = lambda: tables.governance_in_practice(casebook.load(ROOT / "data", on_read=book._record))  # noqa: E731
+    lines = logged(monkeypatch, tmp_path, read)
+    assert "institutional_work#rows" in lines and "institutional_work" not in lines
+    case = casebook.load(ROOT / "data")
+    claims = evidence.marks(case)
+    for kind in ("activity", "finding", "relation"):
+        for ident, number in evidence.numbers(case, kind).items():
+            assert (number.mark, number.label) == (claims[(kind, ident)].mark, claims[(kind, ident)].label)

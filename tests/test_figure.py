@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import sys
 
 import pytest
 
@@ -141,3 +143,27 @@ def test_a_short_arrow_keeps_its_label_beside_it_not_on_it():
     assert text == "cultural<br>(missing)" and dx == 0 and dy < -11
     text, dx, dy = _place_label((0, 1), (0, 0), "cultural (attempted)", 11)  # vertical: to the right
     assert dy == 0 and dx > len("(attempted)") * 11 * 0.6 / 2
+
+
+def test_static_files_are_redrawn_only_when_the_drawing_changes(case_copy, tmp_path):
+    """An activity shows in the arrows' hover text only: the SVG, PNG and PDF stay (no kaleido),
+    the standalone page and the JSON follow. A changed label redraws the static files."""
+    out = tmp_path / "figures"
+    shutil.copytree(ROOT / "figures", out)
+    assert set(figures.write_static(casebook.load(case_copy), out)) <= {"html"}  # the committed twins are current
+    assert figures.write_static(casebook.load(case_copy), out) == {}
+    set_cell(case_copy, "institutional_work.csv", 2, "activity", "A reworded activity")
+    assert set(figures.write_static(casebook.load(case_copy), out)) == {"json", "html"}
+    assert "A reworded activity" in (out / "figure1.html").read_text(encoding="utf-8")
+    assert (out / "figure1.svg").read_bytes() == (ROOT / "figures" / "figure1.svg").read_bytes()
+    set_cell(case_copy, "actors.csv", row_of(case_copy, "actors.csv", "id", "managers"), "label", "City managers")
+    assert set(figures.write_static(casebook.load(case_copy), out)) == {"json", "html", "svg", "png", "pdf"}
+    assert "City managers" in (out / "figure1.svg").read_text(encoding="utf-8")
+
+
+def test_the_vendored_plotly_bundle_is_the_recorded_one_at_plotly_py_s_version():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import vendor_plotly
+
+    assert vendor_plotly.check() == []
+    assert figures.PLOTLY_JS.is_file()

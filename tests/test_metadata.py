@@ -16,12 +16,12 @@ import pytest
 import yaml
 
 from casebook import release
-from conftest import ROOT
+from conftest import ROOT, TOOLS
 
 CITATION = ROOT / "CITATION.cff"
 # cffconvert 2.0.0 pins jsonschema<4 (and imports pkg_resources): it cannot share .venv.
 CFF_PINS = ("cffconvert==2.0.0", "setuptools<81")
-CFF_VENV = ROOT / "_build" / "cff-venv"
+CFF_VENV = TOOLS / "cff-venv"
 SPDX = {url.rsplit("/", 1)[1]: file for file, (url, _, _) in release.LICENCES.items()}
 BINDER = ROOT / "binder"
 NOT_ON_UBUNTU = {"chromium", "chromium-driver"}  # Ubuntu ships Chromium as a snap only
@@ -42,7 +42,7 @@ def packages(path: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def cffconvert() -> Path:
-    """cffconvert in _build/cff-venv, made once and reused; skipped when PyPI is out of reach."""
+    """cffconvert in _build/.tools/cff-venv, made once and reused; skipped when PyPI is out of reach."""
     marker = CFF_VENV / "casebook-pins.txt"
     if marker.is_file() and marker.read_text() == " ".join(CFF_PINS):
         return CFF_VENV / "bin" / "cffconvert"

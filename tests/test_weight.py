@@ -4,7 +4,10 @@ For each page: the bytes of its HTML plus every local file it makes the browser 
 (stylesheets, scripts, preloads, images, and what the stylesheets pull in with url(...)).
 The theme's files, fetched by every page and cached after the first, are counted once,
 apart; each page's own weight is its HTML plus what it loads beyond them. A text page
-stays under 200 KB of its own; the Figure 1 page under plotly.js plus 100 KB.
+stays under 200 KB of its own; the Figure 1 page under plotly.js plus 100 KB and under
+1.5 MB of its own, which plotly.js's basic partial bundle (1.2 MB) allows where the full
+one (4.8 MB) did not. (The theme's share, 2.5 MB fetched once, is mostly its
+fontawesome.js; make bench reports a first visit in all.)
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from lxml import html as lxml_html
 
+from casebook.publish.plotly import SCRIPT
 from conftest import HTML
 
 pytestmark = pytest.mark.built
@@ -24,6 +28,7 @@ pytestmark = pytest.mark.built
 KB = 1024
 TEXT_BUDGET = 200 * KB
 FIGURE_EXTRA = 100 * KB
+FIGURE_OWN = 1536 * KB
 RESOURCES = ('//link[contains(concat(" ", @rel, " "), " stylesheet ")]/@href | //link[@rel="preload"]/@href'
              " | //script/@src | //img/@src")
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
@@ -103,19 +108,34 @@ def test_every_local_resource_a_page_names_exists(site) -> None:
 def test_text_pages_stay_under_200_kb_beyond_the_theme(site) -> None:
     print("\n" + report(site))  # shown with pytest -s: the measured weights
     _, own = weights(site)
-    plotly = HTML / "_static" / "plotly.min.js"
+    plotly = (HTML / "_static" / SCRIPT).resolve()
     heavy = {p.relative_to(HTML).as_posix(): f"{b / KB:.0f} KB" for p, b in own.items()
              if plotly not in site[p] and b >= TEXT_BUDGET}
     assert not heavy, f"text pages over {TEXT_BUDGET // KB} KB of their own:\n{report(site)}"
 
 
+def figure_pages(site: dict[Path, set[Path]]) -> list[Path]:
+    plotly = (HTML / "_static" / SCRIPT).resolve()
+    return [p for p, found in site.items() if plotly in found]
+
+
+def first_visit(page: Path, found: set[Path]) -> int:
+    """Every byte a first visit to the page fetches: its HTML and all its local resources."""
+    return page.stat().st_size + size(found)
+
+
 def test_figure_page_stays_under_plotly_plus_100_kb(site) -> None:
-    plotly = (HTML / "_static" / "plotly.min.js").resolve()
-    figure_pages = [p for p, found in site.items() if plotly in found]
-    assert [p.relative_to(HTML).as_posix() for p in figure_pages] == ["chapters/06-discussion.html"]
+    pages = figure_pages(site)
+    assert [p.relative_to(HTML).as_posix() for p in pages] == ["chapters/06-discussion.html"]
     _, own = weights(site)
-    budget = plotly.stat().st_size + FIGURE_EXTRA
-    assert own[figure_pages[0]] < budget, f"Figure 1 page: {own[figure_pages[0]]} B >= {budget} B\n{report(site)}"
+    budget = (HTML / "_static" / SCRIPT).stat().st_size + FIGURE_EXTRA
+    assert own[pages[0]] < budget, f"Figure 1 page: {own[pages[0]]} B >= {budget} B\n{report(site)}"
+
+
+def test_figure_page_stays_under_1_5_mb_beyond_the_theme(site) -> None:
+    page = figure_pages(site)[0]
+    _, own = weights(site)
+    assert own[page] <= FIGURE_OWN, f"Figure 1 page: {own[page] / KB:.0f} KB of its own\n{report(site)}"
 
 
 def test_the_theme_is_shared_not_repeated(site) -> None:

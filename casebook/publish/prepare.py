@@ -1,0 +1,66 @@
+"""What a build needs from the case before and after the pages, done once per build.
+
+Before any page is read: the case is checked (the build stops with every problem,
+``file:row:column: message``, as ``casebook check`` prints them) and Figure 1's static
+files are redrawn if, and only if, the drawing changed (:func:`casebook.figures.static_key`).
+After an HTML build: the downloads the site offers (``<name>.qdpx``, ``<name>-data.zip``)
+are rewritten only when their bytes changed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from ..case import CaseError, about, default_data_dir, load
+
+logger = logging.getLogger(__name__)
+
+
+def figures_folder(app: Sphinx) -> Path:
+    """Where Figure 1's static files live: ``$CASEBOOK_FIGURES``, else ``figures/`` of the book."""
+    from ..figures import FIGURES_ENV
+
+    return Path(os.environ.get(FIGURES_ENV) or Path(app.srcdir) / "figures")
+
+
+def before_reading(app: Sphinx) -> None:
+    """``builder-inited``: check the case, then bring Figure 1's static files up to date."""
+    from ..figures import write_static
+
+    try:
+        case = load(default_data_dir())
+    except CaseError as error:  # every problem, file:row:column, as casebook check prints them
+        raise ExtensionError(str(error)) from None
+    folder = figures_folder(app)
+    written = write_static(case, folder)
+    logger.info(f"[casebook] Figure 1 in {folder}: " + (", ".join(sorted(written)) + " written" if written
+                                                        else "up to date"))
+
+
+def write_downloads(app: Sphinx, folder: Path) -> None:
+    """The case as a REFI-QDA project and as a zip of its folder, beside the site's pages."""
+    from .. import files, qdpx, release
+
+    case = load(default_data_dir())
+    name = about(case.root).name
+    for file, data in ((f"{name}.qdpx", qdpx.qdpx_bytes(case)), (f"{name}-data.zip", release.data_zip(case))):
+        path = folder / file
+        if not path.is_file() or path.read_bytes() != data:
+            files.write(path, data)
+            logger.info(f"[casebook] wrote {path}")
+
+
+def after_building(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the downloads, after an HTML build that succeeded."""
+    if exception is None and app.builder.format == "html":
+        write_downloads(app, Path(app.outdir))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", before_reading)
+    app.connect("build-finished", after_building)

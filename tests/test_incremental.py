@@ -1,0 +1,83 @@
+"""Editing one row and running make html redoes only what shows that row: the notebooks that
+read its table re-run, exactly the pages that show it change, and they are the pages a clean
+build of the same data makes (apart from Sphinx's ``?v=`` asset suffixes). Builds a copy of
+the project under pytest's tmp folder; asserts what ran, never how long it took."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casebook.files import sha256
+from conftest import ROOT
+
+pytestmark = pytest.mark.built  # three builds of the book: not in make test-fast
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import bench  # noqa: E402  (its copy, environment, edit and log helpers)
+
+VERSION = re.compile(r"\?v=[0-9a-f]+")
+SUFFIX = " (edited_by_the_incremental_test)"  # one word: the hover text wraps at spaces and hyphens
+REPORT = "chapters/reproducibility.html"  # the build's own report: when, how long, which checksums
+WHEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
+SECONDS = re.compile(r"(<td[^>]*>(?:<p>)?)\d+\.\d+((?:</p>)?</td>)")
+
+
+def copy_project(target: Path) -> Path:
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints")}
+        if Path(folder) == ROOT:
+            skip |= {n for n in names if n in bench.NOT_COPIED or n.endswith(".egg-info")}
+        return skip
+
+    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
+    return target
+
+
+def make_html(copy: Path) -> str:
+    result = subprocess.run(["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"], cwd=copy,
+                            env=bench.child_env(copy), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout + result.stderr
+
+
+def pages(copy: Path) -> dict[str, str]:
+    """Every page's HTML without ``?v=`` suffixes; the reproducibility report also without
+    its build times and execution seconds, which differ from one build to the next."""
+    html = copy / "_build" / "html"
+    found = {p.relative_to(html).as_posix(): VERSION.sub("", p.read_text(encoding="utf-8"))
+             for p in sorted(html.rglob("*.html")) if not p.relative_to(html).parts[0].startswith("_")}
+    found[REPORT] = SECONDS.sub(r"\1#\2", WHEN.sub("#", found[REPORT]))
+    return found
+
+
+def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_that_show_it(tmp_path):
+    copy = copy_project(tmp_path / "project")
+    make_html(copy)
+    before = pages(copy)
+    file, key, ident, column, _ = bench.ACTIVITY_EDIT
+    bench.edit_cell(copy / "data" / file, key, ident, column, SUFFIX)
+
+    output = make_html(copy)
+    ran = sorted(bench.executed_notebooks(output, copy))
+    after = pages(copy)
+    # Table 1 and its discussion, Figure 1's hover text, the code book's counts, the evidence appendix
+    assert ran == ["chapters/05-institutional-work", "chapters/06-discussion", "chapters/coding",
+                   "chapters/evidence"], output[-3000:]
+    changed = {page for page in after if after[page] != before.get(page)}
+    showing = {page for page, text in after.items() if SUFFIX.strip() in text}
+    assert "chapters/05-institutional-work.html" in showing and "chapters/06-discussion.html" in showing
+    assert sha256(copy / "data" / file) in after[REPORT]  # the report shows the file's new checksum
+    assert changed == showing | {REPORT}
+
+    shutil.rmtree(copy / "_build")
+    make_html(copy)
+    clean = pages(copy)
+    assert clean.keys() == after.keys()
+    differ = [page for page in clean if clean[page] != after[page]]
+    assert not differ, f"incremental and clean builds differ on {differ}"
