@@ -35,9 +35,13 @@ class Linked(str):
 
 
 def inline(item: str) -> list[Inline]:
-    """An item as inline content: its text, then its link if it has one."""
+    """An item as inline content: its text, then its link if it has one (the link alone
+    when the text is the link's own mark, "E3")."""
     text = str.__str__(item)
-    return [text, " ", content.ref(item.label, item.mark)] if isinstance(item, Linked) else [text]
+    if not isinstance(item, Linked):
+        return [text]
+    link = content.ref(item.label, item.mark)
+    return [link] if text == item.mark else [text, " ", link]
 
 
 def number_word(n: int) -> str:

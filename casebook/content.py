@@ -74,9 +74,13 @@ def bullets(items: Iterable[Sequence[Inline]]) -> Block:
     return {"type": "list", "items": [list(item) for item in items]}
 
 
-def heading(text: str, level: int = 2) -> Block:
-    """A heading inside generated content (not a section of the table of contents)."""
-    return {"type": "heading", "level": level, "content": [text]}
+def heading(text: str, level: int = 2, label: str | None = None) -> Block:
+    """A heading inside generated content (not a section of the table of contents);
+    ``label`` makes it a target of references that show its text."""
+    block: Block = {"type": "heading", "level": level, "content": [text]}
+    if label:
+        block["label"] = label
+    return block
 
 
 def code_block(text: str, language: str = "text") -> Block:

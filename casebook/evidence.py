@@ -165,19 +165,26 @@ def passage_label(passage: str) -> str:
     return f"passage-{passage}"
 
 
-def _source_blocks(source: Source, uses: dict[str, list[str]], links: bool) -> list[content.Block]:
+SECTION_LABEL = "sec-"
+"""How the book labels a section of the case (``sections.csv``): ``sec-<id>`` on the
+chapters of a book written around its case; the book made for any case labels the headings of its
+analysis page ``analysis-<id>`` (:data:`ANALYSIS_LABEL`), clear of its own pages' labels."""
+ANALYSIS_LABEL = "analysis-"
+
+
+def _source_blocks(source: Source, uses: dict[str, list[str]], links: bool,
+                   sections: str = SECTION_LABEL) -> list[content.Block]:
     if source.kind == "excerpt":
         blocks = [content.quote(source.detail, source.title)]
         where = uses.get(str(source.id), [])
         if where and links:
             refs: list[content.Inline] = ["Printed in "]
             for i, section in enumerate(where):
-                refs += ([", "] if i else []) + [content.ref(f"sec-{section}")]
+                refs += ([", "] if i else []) + [content.ref(f"{sections}{section}")]
             blocks.append(content.paragraph(*refs, "."))
         return blocks
     if source.kind == "passage":
-        title = content.ref(passage_label(str(source.id)), source.title) if links else source.title
-        return [content.paragraph(content.strong("Passage"), " — ", title, f": {source.detail}")]
+        return [content.paragraph(content.strong("Passage"), " — ", source.title, f": {source.detail}")]
     if source.kind == "document":
         return [content.paragraph(content.strong("Document"), " — ", content.em(source.title), f". {source.detail}")]
     return [content.paragraph(content.strong("The authors' synthesis"), f" — {source.detail}")]
@@ -190,13 +197,14 @@ def _uses(case: Case) -> dict[str, list[str]]:
     return uses
 
 
-def entries(case: Case, kind: str, links: bool = True) -> content.Content:
+def entries(case: Case, kind: str, links: bool = True, sections: str = SECTION_LABEL) -> content.Content:
     """The Evidence appendix's entries for one kind of claim ("activity", "finding",
     "relation"): each claim's number, text and place, then every piece of evidence it rests on.
 
-    ``links``: link each passage to the paragraph of the book that restates it (label
-    ``passage-<id>``) and each quote to the sections that print it (``sec-<section id>``);
-    a book without those labels (one made for any case) switches this off.
+    ``links``: link back to the paragraphs of the book that state the claim (those that
+    restate its passages, label ``passage-<id>``, where its markers are) and each quote to
+    the sections that print it (``<sections><section id>``, :data:`SECTION_LABEL`); a book
+    without those labels switches this off.
     """
     uses = _uses(case)
     blocks: list[content.Block] = []
@@ -205,8 +213,14 @@ def entries(case: Case, kind: str, links: bool = True) -> content.Content:
             continue
         blocks.append(content.paragraph(content.strong(f"{claim.mark}."), f" {claim.text} — ", content.em(claim.where),
                                         label=claim.label))
+        stated = [s for s in claim.sources if s.kind == "passage"]
+        if links and stated:  # back to the paragraphs whose markers lead here
+            refs: list[content.Inline] = [content.strong("Stated in the text"), " — "]
+            for i, source in enumerate(stated):
+                refs += (["; "] if i else []) + [content.ref(passage_label(str(source.id)), f"↩ {source.title}")]
+            blocks.append(content.paragraph(*refs, classes=["casebook-stated-in"]))
         for source in claim.sources:
-            blocks += _source_blocks(source, uses, links)
+            blocks += _source_blocks(source, uses, links, sections)
     return content.show(*blocks)
 
 
@@ -249,4 +263,104 @@ def sources_index(case: Case, links: bool = True) -> content.Content:
                 line += ([", "] if i else []) + [link(claim)]
             lines.append(line)
         blocks.append(content.bullets(lines))
+    return content.show(*blocks)
+
+
+# --- active citation: from the paragraphs of the text to the claims they state -------------
+
+
+def citing(case: Case) -> dict[str, list[Claim]]:
+    """For each passage of the analysis, the claims that rest on it, in E-number order: the
+    paragraph of the book that restates the passage (``{#passage-<id>}``) states those
+    claims, and carries a marker to each of their entries (casebook.publish.citations)."""
+    out: dict[str, list[Claim]] = {}
+    for claim in claims(case):
+        for source in claim.sources:
+            if source.kind == "passage" and claim not in out.get(str(source.id), []):
+                out.setdefault(str(source.id), []).append(claim)
+    return out
+
+
+@dataclass(frozen=True)
+class Support:
+    """How many distinct sources a claim rests on, computed from ``evidence.csv``: the
+    interviewees of its quotes (with their organisations and actor groups), its documents,
+    its passages of the article's analysis, and whether the authors' synthesis is among them."""
+
+    claim: Claim
+    interviewees: tuple[str, ...]
+    organisations: tuple[str, ...]
+    actor_groups: tuple[str, ...]
+    documents: tuple[str, ...]
+    passages: tuple[str, ...]
+    synthesis: bool
+
+    @property
+    def direct_sources(self) -> int:
+        """Interviewees quoted plus documents named: the sources a reader can check."""
+        return len(self.interviewees) + len(self.documents)
+
+    @property
+    def basis(self) -> str:
+        """What the claim rests on, in words."""
+        if self.interviewees and self.documents:
+            return "interviews and documents"
+        if self.interviewees:
+            return "interviews"
+        if self.documents:
+            return "documents"
+        return "the article's analysis alone" if not self.synthesis else "the authors' synthesis"
+
+    @property
+    def flag(self) -> str:
+        """"single source" (one interviewee or one document), "no quote or document", or ""."""
+        return {0: "no quote or document", 1: "single source"}.get(self.direct_sources, "")
+
+
+def triangulation(case: Case) -> list[Support]:
+    """Every claim (E-number order) with the distinct sources it rests on."""
+    speaker = case.excerpts.set_index("id")["interviewee"].astype(str).to_dict()
+    people = case.interviewees.set_index("id")
+    organisation = people["organization"].astype(str).to_dict()
+    actor = people["actor"].astype(str).to_dict() if "actor" in people.columns else {}
+    out = []
+    for claim in claims(case):
+        who = _distinct(speaker[str(s.id)] for s in claim.sources if s.kind == "excerpt")
+        out.append(Support(
+            claim, who, _distinct(organisation[w] for w in who),
+            _distinct(actor[w] for w in who if actor.get(w, "") not in ("", "nan", "<NA>")),
+            _distinct(str(s.id) for s in claim.sources if s.kind == "document"),
+            _distinct(str(s.id) for s in claim.sources if s.kind == "passage"),
+            any(s.kind == "synthesis" for s in claim.sources),
+        ))
+    return out
+
+
+def _distinct(values) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def analysis(case: Case, sections: str = ANALYSIS_LABEL) -> content.Content:
+    """The case's analysis as a page of its own, for a book made for any case: section by
+    section (``sections.csv`` order), each passage's summary as a paragraph labelled
+    ``passage-<id>`` (where the markers of the claims it states go) and the quotes the
+    section prints (``excerpt_uses.csv``), each heading labelled ``<sections><section id>``."""
+    quotes = case.excerpts.set_index("id").to_dict("index")
+    organisations = case.interviewees.set_index("id")["short_organization"].to_dict()
+    passages = case.passages.sort_values("paragraph", kind="stable")
+    uses = case.excerpt_uses.sort_values("order", kind="stable")
+    blocks: list[content.Block] = []
+    for section in case.sections.sort_values("order", kind="stable").itertuples():
+        ident = str(section.id)
+        here = passages[passages["section"] == ident]
+        printed = uses[uses["section"] == ident]
+        if here.empty and printed.empty:
+            continue
+        blocks.append(content.heading(str(section.title), level=2, label=f"{sections}{ident}"))
+        for p in here.itertuples():
+            blocks.append(content.paragraph(str(p.summary), label=passage_label(str(p.id))))
+        for u in printed.itertuples():
+            q = quotes[str(u.excerpt)]
+            who = str(q["interviewee"])
+            blocks.append(content.quote(str(q["text"]), attribution_text(who, organisations[who])))
     return content.show(*blocks)

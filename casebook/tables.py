@@ -32,6 +32,8 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[int, ...]
+    classes: tuple[str, ...] = ()  # e.g. "casebook-sortable": the HTML lets the reader sort it
+    shown_header: tuple[str, ...] | None = None  # the header as printed, if not ``header`` (soft hyphens)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -44,8 +46,9 @@ class Table:
     def block(self) -> content.Block:
         """The table as a content block (:mod:`casebook.content`)."""
         return content.table(
-            [[h] for h in self.header], [[_cell(cell) for cell in row] for row in self.rows], self.widths,
-            label=self.label, caption=self.caption,
+            [[h] for h in self.shown_header or self.header], [[_cell(cell) for cell in row] for row in self.rows],
+            self.widths,
+            label=self.label, caption=self.caption, classes=self.classes,
         )
 
     def json(self) -> str:
@@ -243,3 +246,29 @@ def coded_quotes(case: Case) -> Table:
         rows.append((str(q.id), speaker, str(q.text), framework, work, printed))
     header = ("Quote", "Interviewee", "Text", "Framework elements", "Type of work", "Printed in")
     return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18))
+
+
+TRIANGULATION_HEADER = ("E", "Claim", "Interviewees", "Organisations", "Actor groups", "Documents",
+                        "Passages", "Rests on", "Flag")
+
+SOFT = "\u00ad"  # narrow columns break these headings where a hyphen may go, and show the hyphen
+TRIANGULATION_SHOWN = ("E", "Claim", f"Inter{SOFT}viewees", f"Organ{SOFT}isations", "Actor groups",
+                       f"Docu{SOFT}ments", f"Pass{SOFT}ages", "Rests on", "Flag")
+
+
+def triangulation(case: Case, evidence: bool = True) -> Table:
+    """How well each claim is triangulated, counted from ``evidence.csv``: one row per claim
+    (E-number order; where the book shows it, and its text) with the distinct interviewees
+    quoted for it, their organisations and actor groups, the documents and the passages of
+    the analysis it rests on, what that amounts to, and a flag for a claim with one direct
+    source or none. Sortable in the HTML."""
+    from .evidence import triangulation as supports
+
+    rows = []
+    for s in supports(case):
+        mark = Linked(s.claim.mark, s.claim.mark, s.claim.label) if evidence else s.claim.mark
+        rows.append((mark, f"{s.claim.shown_in}: {s.claim.text}", str(len(s.interviewees)), str(len(s.organisations)),
+                     str(len(s.actor_groups)), str(len(s.documents)), str(len(s.passages)), s.basis, s.flag))
+    # Not numbered: Tables 1-3 keep the article's numbers; the page's heading names this one.
+    return Table("triangulation", None, TRIANGULATION_HEADER,
+                 tuple(rows), (6, 24, 10, 10, 9, 10, 9, 11, 11), ("casebook-sortable",), TRIANGULATION_SHOWN)

@@ -32,6 +32,7 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
+from casebook.tables import TRIANGULATION_HEADER as TRIANGULATION_COLUMNS
 from conftest import HTML, ROOT
 
 pytestmark = pytest.mark.browser
@@ -376,3 +377,63 @@ def test_search_finds_a_word_of_the_book_offline(browser, server):
         nothing(v.external + v.errors, "requests outside the machine or errors while searching")
     finally:
         v.close()
+
+
+CITED_PAGES = [p for p in PAGES if 'class="casebook-cite"' in (HTML / p).read_text(encoding="utf-8")]
+
+
+@pytest.mark.skipif(not CITED_PAGES, reason="no page of the build carries claim markers (casebook_active_citation)")
+def test_a_claim_marker_opens_its_evidence_by_keyboard_and_escape_closes_it(browser, server, axe_source, screens):
+    """The first marker of the first page that has one: Tab reaches it, Enter opens its panel
+    (the quote shown as stored), Tab moves into the panel, Escape closes it; with the panel
+    open, axe-core finds nothing serious."""
+    name = CITED_PAGES[0]
+    v = Visit(browser, server, server + name)
+    try:
+        page = v.page
+        marker = page.locator("button.casebook-cite").first
+        panel_id = marker.get_attribute("popovertarget")
+        marker.focus()
+        assert page.evaluate("() => document.activeElement.classList.contains('casebook-cite')")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#{panel_id}:popover-open", timeout=2_000)
+        panel = page.locator(f"#{panel_id}")
+        assert panel.is_visible()
+        panel.screenshot(path=str(screens / f"{Path(name).stem}-evidence-panel.png"))
+        page.keyboard.press("Tab")  # into the panel: its first link
+        inside = page.evaluate(f"() => !!document.activeElement.closest('#{panel_id}')")
+        assert inside, "Tab from an open marker does not reach its panel"
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        before = len(v.errors)
+        result = page.evaluate(f"async () => await axe.run('#{panel_id}', {{resultTypes: ['violations']}})")
+        del v.errors[before:]
+        nothing([f"{x['id']}: {x['nodes'][0]['html'][:160]}" for x in result["violations"] if x["impact"] in SERIOUS],
+                 f"axe-core: serious violations in the open panel on {name}")
+        page.keyboard.press("Escape")
+        page.wait_for_selector(f"#{panel_id}:not(:popover-open)", state="attached", timeout=2_000)
+        assert not panel.is_visible()
+        assert page.evaluate(f"() => document.activeElement.getAttribute('popovertarget') === '{panel_id}'"), \
+            "Escape does not hand the focus back to the marker"
+        nothing(v.errors, f"errors on {name}")
+    finally:
+        v.close()
+
+
+def test_the_triangulation_table_sorts_by_a_column_heading(visits):
+    v = visits("chapters/evidence.html")
+    page = v.page
+    table = page.locator("table.casebook-sortable")
+    assert table.count() == 1
+    column = TRIANGULATION_COLUMNS.index("Interviewees")
+
+    def values() -> list[int]:
+        return [int(c) for c in table.locator(f"tbody tr td:nth-child({column + 1})").all_inner_texts()]
+
+    unsorted = values()
+    heading = table.locator("thead th").nth(column)
+    heading.locator("button").click()
+    assert heading.get_attribute("aria-sort") == "ascending" and values() == sorted(unsorted)
+    heading.locator("button").press("Enter")  # a keyboard user sorts the other way
+    assert heading.get_attribute("aria-sort") == "descending" and values() == sorted(unsorted, reverse=True)
+    nothing(v.errors, "errors on the Evidence appendix")

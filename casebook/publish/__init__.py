@@ -7,6 +7,7 @@ Each module does one job for the build, and ``setup`` connects them all:
 - :mod:`.dependencies` — which pages a change of the data or of the package makes stale;
 - :mod:`.execution` — the notebooks to re-run, run side by side before Sphinx reads them;
 - :mod:`.anchors` — the paragraph anchors of the passages the evidence cites;
+- :mod:`.citations` — at each anchored paragraph, markers that open the evidence of its claims;
 - :mod:`.casemeta` — the case's notice, keywords, title and download names on every page;
 - :mod:`.reports` — the reproducibility report and the benchmarks, written by the build;
 - :mod:`.pagemeta` — a description and Open Graph tags on every page;
@@ -29,6 +30,7 @@ from . import (
     accessibility,
     anchors,
     casemeta,
+    citations,
     dependencies,
     execution,
     pagemeta,
@@ -58,10 +60,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     thebe.setup(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.setup_extension("casebook.publish.typst_builder")
-    for module in (casemeta, prepare, dependencies, execution, anchors, reports, pagemeta, rerun, plotly,
+    for module in (casemeta, prepare, dependencies, execution, anchors, citations, reports, pagemeta, rerun, plotly,
                    accessibility):
         module.setup(app)
     app.connect("config-inited", _paths)
     app.add_css_file("casebook.css")
     # Reading in one process: notebooks run side by side ahead of it (.execution) instead.
-    return {"version": "3", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 3}
+    return {"version": "3", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 4}

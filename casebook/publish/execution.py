@@ -118,7 +118,8 @@ class Kernels:
             return
         self.closed = True
         for future in self.ready:
-            future.exception()  # wait; a kernel that failed to start has nothing to stop
+            if future.exception() is None and future.result().kc is not None:  # waits for one still starting
+                future.result().kc.stop_channels()
         for km in self.managers:
             if km.has_kernel:
                 km.shutdown_kernel(now=True)

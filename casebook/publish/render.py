@@ -93,7 +93,7 @@ class _Nodes:
     def _heading(self, block: dict[str, Any]) -> nodes.Element:
         node = nodes.rubric("", "", *self.inline(block["content"]))
         node["heading-level"] = block.get("level", 2)
-        return node
+        return self._label(node, block)
 
     def _code(self, block: dict[str, Any]) -> nodes.Element:
         return nodes.literal_block(block["text"], block["text"], language=block.get("language", "text"))
