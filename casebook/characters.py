@@ -86,7 +86,9 @@ def mixed_script_words(text: str) -> list[str]:
         return []
     out = []
     for word in dict.fromkeys(_WORD.findall(text)):
-        letters = [(ch, script(ch)) for ch in word if script(ch)]
+        if word.isascii():  # one script (Latin) or none: most words of any cell
+            continue
+        letters = [(ch, s) for ch in word if (s := script(ch))]
         scripts = dict.fromkeys(s for _, s in letters)
         if len(scripts) < 2:
             continue
@@ -116,10 +118,11 @@ def lookalikes(text: str) -> list[str]:
 def invisible(text: str, strict: bool) -> list[str]:
     """Control and format characters of ``text``, described. ``strict`` (identifiers and
     labels) refuses every format character; otherwise joiners and direction marks pass."""
-    found = []
-    for ch in dict.fromkeys(text):
-        is_format = unicodedata.category(ch) == "Cf" or ch in _EXTRA_INVISIBLE
-        if _CONTROL.match(ch) or (is_format and (strict or ch not in TEXT_FORMAT_ALLOWED)):
-            name = unicodedata.name(ch, "control character")
-            found.append(f"U+{ord(ch):04X} ({name})")
-    return found
+    return [f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control character')})"
+            for ch in dict.fromkeys(text) if _hidden(ch, strict)]
+
+
+@cache
+def _hidden(ch: str, strict: bool) -> bool:
+    is_format = unicodedata.category(ch) == "Cf" or ch in _EXTRA_INVISIBLE
+    return bool(_CONTROL.match(ch)) or (is_format and (strict or ch not in TEXT_FORMAT_ALLOWED))
