@@ -59,7 +59,10 @@ def measurement_rows(results: dict[str, Any]) -> list[list[str]]:
         repeats = str(m.get("repeats", ""))
         if m.get("timed_out"):
             repeats += " (timed out)"
-        rows.append([str(m.get("label") or m.get("what") or name), amount(m.get("median"), unit), spread, repeats,
+        median = amount(m.get("median"), unit)
+        if m.get("ratio") is not None:  # measured beside the bare Jupyter Book of the same run
+            median += f" ({m['ratio']:g}× bare)"
+        rows.append([str(m.get("label") or m.get("what") or name), median, spread, repeats,
                      str(m.get("target") or "–"), verdict(m.get("met"))])
     return rows
 
