@@ -22,7 +22,6 @@ section ``passages.csv`` puts its passage in.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 from typing import Any
@@ -32,27 +31,23 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..case import Case, default_data_dir, load
+from ..files import sha256
+from .prepare import case
 
 logger = logging.getLogger(__name__)
 PREFIX = "passage-"
 
 
-def _case(app: Sphinx) -> Case:
-    """The case, loaded once per build."""
-    if getattr(app, "_casebook_citation_case", None) is None:
-        app._casebook_citation_case = load(default_data_dir())  # type: ignore[attr-defined]
-    return app._casebook_citation_case  # type: ignore[attr-defined]
-
-
-def _citing(app: Sphinx) -> dict[str, list[Any]]:
-    if getattr(app, "_casebook_citing", None) is None:
+def _citations(app: Sphinx) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+    """Once a build: the claims each passage states (:func:`casebook.evidence.citing`) and
+    each claim's sources counted (:func:`casebook.evidence.triangulation`), by label."""
+    if getattr(app, "_casebook_citations", None) is None:
         from ..evidence import citing, triangulation
 
-        case = _case(app)
-        app._casebook_citing = citing(case)  # type: ignore[attr-defined]
-        app._casebook_support = {s.claim.label: s for s in triangulation(case)}  # type: ignore[attr-defined]
-    return app._casebook_citing  # type: ignore[attr-defined]
+        case_ = case(app)
+        app._casebook_citations = (citing(case_),  # type: ignore[attr-defined]
+                                   {s.claim.label: s for s in triangulation(case_)})
+    return app._casebook_citations  # type: ignore[attr-defined]
 
 
 def _store(env: BuildEnvironment) -> dict[str, dict[str, list[str]]]:
@@ -103,8 +98,7 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
 
 
 def _shown(app: Sphinx, passage: str) -> list[dict[str, Any]]:
-    citing = _citing(app)
-    support = app._casebook_support  # type: ignore[attr-defined]
+    citing, support = _citations(app)
     return [{"claim": [c.mark, c.text, c.shown_in, c.where, c.label],
              "sources": [[s.kind, s.id, s.title, s.detail] for s in c.sources],
              "support": [support[c.label].basis, support[c.label].flag, support[c.label].direct_sources]}
@@ -116,7 +110,7 @@ def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not app.config.casebook_active_citation:
         return []
     old: dict[str, str] = getattr(env, "casebook_marker_hashes", {})
-    new = {doc: hashlib.sha256(json.dumps([_shown(app, p) for p in sorted(passages)]).encode()).hexdigest()
+    new = {doc: sha256(json.dumps([_shown(app, p) for p in sorted(passages)]))
            for doc, passages in _store(env).items()}
     env.casebook_marker_hashes = new  # type: ignore[attr-defined]
     return sorted(doc for doc, digest in new.items() if old.get(doc) != digest)
@@ -129,7 +123,7 @@ def add_markers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: each anchored paragraph ends with the markers of its claims."""
     if not app.config.casebook_active_citation:
         return
-    citing = _citing(app)
+    citing, _ = _citations(app)
     html_builder = app.builder.format == "html"
     for passage, node in _anchored(doctree):
         claims = citing.get(passage, [])
@@ -175,7 +169,7 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
     from ..evidence import passage_label
 
     panel_id = f"cite-{passage}-{claim.mark}"
-    support = app._casebook_support[claim.label]  # type: ignore[attr-defined]
+    support = _citations(app)[1][claim.label]
     button = (f'<button type="button" class="casebook-cite" popovertarget="{panel_id}" '
               f'aria-label="Evidence {claim.mark}">{claim.mark}</button>')
     parts = [f'<p class="casebook-evidence-title" id="{panel_id}-title"><strong>{claim.mark}</strong> · '
@@ -222,17 +216,17 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
     from ..evidence import claims
     from ..validate import read_table
 
-    case = _case(app)
+    case_ = case(app)
     std = env.get_domain("std")
     where = {p: doc for doc, found in _store(env).items() for p in found}
-    citing = _citing(app)
+    citing, _ = _citations(app)
     stated = {c.label for p, cs in citing.items() if p in where for c in cs}
     lines = {}
     for kind, table in schema.CLAIM_TABLES.items():
-        read, _ = read_table(case.root / schema.resource(table).path, schema.resource(table))
+        read, _ = read_table(case_.root / schema.resource(table).path, schema.resource(table))
         lines.update({(kind, str(row["id"])): (read.path, line) for line, row in zip(read.lines, read.rows,
                                                                                      strict=True)})
-    for claim in claims(case):
+    for claim in claims(case_):
         path, line = lines[(claim.kind, claim.id)]
         if claim.label not in stated:
             logger.warning(f"{path}:{line}:id: {claim.mark} ({claim.shown_in}, {claim.kind} {claim.id!r}) is stated "
@@ -243,7 +237,7 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
                 logger.warning(f"the paragraph {{#{PREFIX}{passage}}} cites {claim.mark}, but no page of the book "
                                f"has its entry ({claim.label}): the Evidence appendix is missing",
                                location=where[passage], type="casebook", subtype="citation")
-    passages, _ = read_table(case.root / schema.resource("passages").path, schema.resource("passages"))
+    passages, _ = read_table(case_.root / schema.resource("passages").path, schema.resource("passages"))
     sections: dict[str, set[str]] = {}
     for line, row in zip(passages.lines, passages.rows, strict=True):
         passage, section = str(row["id"]), f"{app.config.casebook_section_label}{row['section']}"

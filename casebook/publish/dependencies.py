@@ -85,15 +85,27 @@ def _other_cases(keys: set[str] | dict[str, str]) -> set[str]:
     return {key.split("|", 1)[0] for key in keys if "|" in key}
 
 
+def _changes(app: Sphinx, env: BuildEnvironment) -> tuple[dict[str, str], set[str]]:
+    """The fingerprints of this build (the book's case, the other cases the notebooks read,
+    the package) and the keys whose fingerprint differs from the last build's; computed
+    once a build (the kernels' start and Sphinx's outdated check both ask)."""
+    found = getattr(app, "_casebook_changes", None)
+    if found is None:
+        deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
+        current = fingerprints(default_data_dir())
+        for root in _other_cases(set().union(*deps.values()) if deps else set()):
+            current.update(case_fingerprints(Path(root), root + "|"))
+        previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
+        found = current, {k for k, v in current.items() if previous.get(k) != v}
+        if app is not None:  # (the tests ask without a Sphinx application)
+            app._casebook_changes = found  # type: ignore[attr-defined]
+    return found
+
+
 def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
     """``env-get-outdated``: the pages whose recorded tables (or the package) changed."""
-    current = fingerprints(default_data_dir())
-    deps_now: dict[str, set[str]] = getattr(env, "casebook_deps", {})
-    for root in _other_cases(set().union(*deps_now.values())):
-        current.update(case_fingerprints(Path(root), root + "|"))
-    previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
+    current, touched = _changes(app, env)
     env.casebook_fingerprints = current  # type: ignore[attr-defined]
-    touched = {key for key, value in current.items() if previous.get(key) != value}
     always = [d for d in getattr(env, "casebook_report_docs", set()) if d in env.found_docs and d not in added]
     if not touched:
         return always
@@ -108,12 +120,8 @@ def predicted_notebooks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Before reading, without changing anything: the notebooks this build will re-run —
     those whose recorded tables changed, all of them when the package changed, and those
     whose source is newer than their last reading (or never read)."""
-    previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
     deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
-    current = fingerprints(default_data_dir())
-    for root in _other_cases(set().union(*deps.values()) if deps else set()):
-        current.update(case_fingerprints(Path(root), root + "|"))
-    touched = {key for key, value in current.items() if previous.get(key) != value}
+    _, touched = _changes(app, env)
     out = []
     for doc in sorted(env.found_docs):
         path = Path(env.doc2path(doc))

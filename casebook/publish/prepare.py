@@ -16,9 +16,21 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..case import CaseError, about, default_data_dir, load
+from ..case import Case, CaseError, about, default_data_dir, load
 
 logger = logging.getLogger(__name__)
+
+
+def case(app: Sphinx) -> Case:
+    """The case this build is made from, read and checked once (the first caller, at
+    ``builder-inited``, stops the build with every problem, ``file:row:column: message``,
+    as ``casebook check`` prints them); the other hooks of the build reuse it."""
+    if getattr(app, "_casebook_case", None) is None:
+        try:
+            app._casebook_case = load(default_data_dir())  # type: ignore[attr-defined]
+        except CaseError as error:
+            raise ExtensionError(str(error)) from None
+    return app._casebook_case  # type: ignore[attr-defined]
 
 
 def figures_folder(app: Sphinx) -> Path:
@@ -32,12 +44,8 @@ def before_reading(app: Sphinx) -> None:
     """``builder-inited``: check the case, then bring Figure 1's static files up to date."""
     from ..figures import write_static
 
-    try:
-        case = load(default_data_dir())
-    except CaseError as error:  # every problem, file:row:column, as casebook check prints them
-        raise ExtensionError(str(error)) from None
     folder = figures_folder(app)
-    written = write_static(case, folder)
+    written = write_static(case(app), folder)
     logger.info(f"[casebook] Figure 1 in {folder}: " + (", ".join(sorted(written)) + " written" if written
                                                         else "up to date"))
 
@@ -46,9 +54,9 @@ def write_downloads(app: Sphinx, folder: Path) -> None:
     """The case as a REFI-QDA project and as a zip of its folder, beside the site's pages."""
     from .. import files, qdpx, release
 
-    case = load(default_data_dir())
-    name = about(case.root).name
-    for file, data in ((f"{name}.qdpx", qdpx.qdpx_bytes(case)), (f"{name}-data.zip", release.data_zip(case))):
+    case_ = case(app)
+    name = about(case_.root).name
+    for file, data in ((f"{name}.qdpx", qdpx.qdpx_bytes(case_)), (f"{name}-data.zip", release.data_zip(case_))):
         path = folder / file
         if not path.is_file() or path.read_bytes() != data:
             files.write(path, data)

@@ -16,8 +16,6 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 
-from ..case import default_data_dir
-
 GENERATED = "casebook-generated"
 """Class of what this module writes into a page from files: not prose (the audit skips it)."""
 
@@ -116,15 +114,15 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     from myst_nb.sphinx_ import NbMetadataCollector
 
     from .. import report
-    from ..case import load
     from ..figures import FIGURES_ENV
+    from .prepare import case as build_case
 
     web = app.builder.format == "html"
 
     def digest(value: str) -> nodes.Node:  # full in HTML, the first 16 hex digits in print
         return nodes.literal(text=value if web else value[:16] + "…")
 
-    case = load(default_data_dir())
+    case = build_case(app)
     project = Path(app.srcdir)
     figures = Path(os.environ.get(FIGURES_ENV) or project / "figures")
     ran = []
