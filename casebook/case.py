@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -15,6 +14,7 @@ from types import MappingProxyType
 import pandas as pd
 
 from . import schema
+from .files import sha256
 from .validate import Problem, Table, check
 
 DATA_ENV = "CASEBOOK_DATA"
@@ -217,7 +217,7 @@ class Case:
     def checksums(self) -> dict[str, str]:
         """SHA-256 of every file of the case folder that casebook reads."""
         names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
-        return {n: hashlib.sha256((self.root / n).read_bytes()).hexdigest() for n in names}
+        return {n: sha256(self.root / n) for n in names}
 
 
 @dataclass(frozen=True)

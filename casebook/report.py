@@ -9,7 +9,6 @@ notebooks executed and how long each took, and the last nbval result.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import platform
 import subprocess
@@ -19,6 +18,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .case import Case
+from .files import sha256
 
 PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinxcontrib-bibtex", "pandas", "plotly", "networkx",
             "kaleido", "lxml", "nbval", "casebook")
@@ -31,10 +31,6 @@ class Artefact:
     name: str
     what: str
     sha256: str
-
-
-def _sha(data: bytes | str) -> str:
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
 def build_time() -> str:
@@ -86,17 +82,17 @@ def artefacts(case: Case, figures_dir: Path | None = None) -> list[Artefact]:
     from . import figures, qdpx, tables
 
     out = [
-        Artefact("Table 1", "table content, as the book shows it", _sha(tables.institutional_work(case).json())),
-        Artefact("Table 2", "table content", _sha(tables.interviewees(case).json())),
-        Artefact("Table 3", "table content", _sha(tables.governance_in_practice(case).json())),
-        Artefact("Code book", "table content (coding page)", _sha(tables.code_book(case).json())),
-        Artefact("Figure 1 data", "plotly JSON (data and layout)", _sha(figures.json_text(figures.figure(case)))),
-        Artefact("REFI-QDA project", "QDPX archive", _sha(qdpx.qdpx_bytes(case))),
+        Artefact("Table 1", "table content, as the book shows it", sha256(tables.institutional_work(case).json())),
+        Artefact("Table 2", "table content", sha256(tables.interviewees(case).json())),
+        Artefact("Table 3", "table content", sha256(tables.governance_in_practice(case).json())),
+        Artefact("Code book", "table content (coding page)", sha256(tables.code_book(case).json())),
+        Artefact("Figure 1 data", "plotly JSON (data and layout)", sha256(figures.json_text(figures.figure(case)))),
+        Artefact("REFI-QDA project", "QDPX archive", sha256(qdpx.qdpx_bytes(case))),
     ]
     if figures_dir is not None and figures_dir.is_dir():
         for path in sorted(figures_dir.glob("figure1.*")):
             if path.suffix != ".html":
-                out.append(Artefact(f"figures/{path.name}", "file written by make figures", _sha(path.read_bytes())))
+                out.append(Artefact(f"figures/{path.name}", "file written by make figures", sha256(path)))
     return out
 
 

@@ -207,13 +207,9 @@ def child_env(copy: Path, data: Path | None = None) -> dict[str, str]:
     return env
 
 
-def make_copy(source: Path = ROOT, target: Path = COPY) -> Path:
-    """A fresh copy of the working tree in ``target`` (inside _build/.bench), without build
-    output, virtual environments, caches or git."""
-    if BENCH.resolve() not in target.resolve().parents:
-        raise ValueError(f"refusing to replace {target}: the copy lives under {BENCH}")
-    if target.exists():
-        shutil.rmtree(target)
+def copy_project(target: Path, source: Path = ROOT) -> Path:
+    """A copy of the working tree in ``target`` (a new folder), without build output,
+    virtual environments, caches or git: what a build in the copy starts from."""
 
     def ignore(folder: str, names: list[str]) -> set[str]:
         skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints")}
@@ -223,6 +219,15 @@ def make_copy(source: Path = ROOT, target: Path = COPY) -> Path:
 
     shutil.copytree(source, target, ignore=ignore, symlinks=True)
     return target
+
+
+def make_copy(source: Path = ROOT, target: Path = COPY) -> Path:
+    """A fresh :func:`copy_project` in ``target``, replaced if it exists (inside _build/.bench only)."""
+    if BENCH.resolve() not in target.resolve().parents:
+        raise ValueError(f"refusing to replace {target}: the copy lives under {BENCH}")
+    if target.exists():
+        shutil.rmtree(target)
+    return copy_project(target, source)
 
 
 def edit_cell(path: Path, key: str, ident: str, column: str, suffix: str) -> None:

@@ -28,17 +28,6 @@ WHEN = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d")
 SECONDS = re.compile(r"(<td[^>]*>(?:<p>)?)\d+\.\d+((?:</p>)?</td>)")
 
 
-def copy_project(target: Path) -> Path:
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints")}
-        if Path(folder) == ROOT:
-            skip |= {n for n in names if n in bench.NOT_COPIED or n.endswith(".egg-info")}
-        return skip
-
-    shutil.copytree(ROOT, target, ignore=ignore, symlinks=True)
-    return target
-
-
 def make_html(copy: Path) -> str:
     result = subprocess.run(["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"], cwd=copy,
                             env=bench.child_env(copy), capture_output=True, text=True, timeout=600)
@@ -57,7 +46,7 @@ def pages(copy: Path) -> dict[str, str]:
 
 
 def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_that_show_it(tmp_path):
-    copy = copy_project(tmp_path / "project")
+    copy = bench.copy_project(tmp_path / "project")
     make_html(copy)
     before = pages(copy)
     file, key, ident, column, _ = bench.ACTIVITY_EDIT
