@@ -1,7 +1,9 @@
 # One entry point for the edition. `make book` and `make test` set themselves up.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-JB     := $(VENV)/bin/jupyter-book
+# jupyter-book build, with the kernels of the notebooks a change makes stale started first
+# (casebook/publish/kernels.py); any jupyter-book build option passes through.
+JB     := $(VENV)/bin/python -m casebook build
 CASE   ?= data
 STRICT := -W -n --keep-going
 # How many times make bench repeats each measurement (make bench REPEAT=1 for a quick run).
@@ -74,19 +76,19 @@ figures: setup  ## Figure 1 as SVG, PNG, PDF, HTML and JSON in figures/ (redrawn
 html: setup $(HTML_STAMP)  ## only the HTML site, in _build/html (with the data and the REFI-QDA project to download); CASE=folder for another case
 
 $(HTML_STAMP): $(INPUTS)
-	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
+	$(JB) $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
 	@touch $@
 
 pdf: setup $(PDF_FILE)  ## only the PDF, typeset by Typst into _build/typst/book.pdf (also offered for download by the site)
 
 $(PDF_FILE): $(INPUTS)
-	$(JB) build $(SOURCE) --path-output $(BUILD_ROOT) --builder custom --custom-builder typst $(STRICT)
+	$(JB) $(SOURCE) --path-output $(BUILD_ROOT) --builder custom --custom-builder typst $(STRICT)
 	@mkdir -p $(HTML) && cp $@ $(HTML)/$(PDF_NAME) && touch $@
 
 book: setup $(BOOK_STAMP)  ## the book: the HTML site in _build/html with its PDF, from one reading of the sources
 
 $(BOOK_STAMP): $(INPUTS)
-	CASEBOOK_ALSO_PDF=1 $(JB) build $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
+	CASEBOOK_ALSO_PDF=1 $(JB) $(SOURCE) --path-output $(BUILD_ROOT) $(STRICT)
 	@touch $(HTML_STAMP) $(PDF_FILE) $@
 
 PORT ?= 8000

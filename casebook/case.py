@@ -10,12 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import schema
 from .files import sha256
 from .validate import Problem, Table, check
+
+if TYPE_CHECKING:  # pandas is imported when a table is first made a frame: a build's
+    import pandas as pd  # early steps (casebook build, the fingerprints) do without it
 
 DATA_ENV = "CASEBOOK_DATA"
 """Environment variable naming the case folder the book is built from."""
@@ -37,7 +39,15 @@ class CaseError(Exception):
         super().__init__(f"{root}: {len(problems)} problem(s) in the case data:\n{lines}")
 
 
+def _isna(value: object) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
 def _to_frame(table: Table) -> pd.DataFrame:
+    import pandas as pd
+
     columns = list(table.resource.field_names)
     frame = pd.DataFrame.from_records(table.rows, columns=columns)
     for f in table.resource.fields:
@@ -210,7 +220,7 @@ class Case:
             value = f"{calendar.month_name[value.month]} {value.year}"
         facts = self._frame("facts")
         qualifier = facts.loc[facts["key"] == key, "qualifier"].iloc[0]
-        if pd.isna(qualifier) or qualifier == "average":
+        if _isna(qualifier) or qualifier == "average":
             return str(value)
         return f"{qualifier} {value}"
 

@@ -117,6 +117,40 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _build(args: argparse.Namespace) -> int:
+    """``jupyter-book build`` (the options after SOURCE passed on as given), with the kernels
+    of the notebooks the change makes stale started first (casebook.publish.kernels)."""
+    from .publish.kernels import start_ahead
+
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--path-output")
+    output = options.parse_known_args(args.jupyter_book)[0].path_output or args.source
+    start_ahead(Path(output) / "_build" / ".doctrees")  # where Jupyter Book keeps the doctrees
+    from jupyter_book.cli.main import main as jupyter_book
+
+    try:
+        jupyter_book(["build", args.source, *args.jupyter_book], prog_name="jupyter-book")
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    _exit_now(code)
+    return code  # (not reached)
+
+
+def _exit_now(code: int) -> None:
+    """Exit without freeing the build's objects one by one, which takes Python about a second
+    after a book is built; everything an exit does for the program itself is still done: the
+    exit handlers (the kernels are waited for there), logging's and the streams' flushes."""
+    import atexit
+    import logging
+
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
@@ -134,6 +168,13 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate a case folder; print every problem as file:row:column: message")
     c.add_argument("data_dir", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
     c.set_defaults(run=_check)
+    b = sub.add_parser("build", help="jupyter-book build SOURCE [OPTIONS], the stale notebooks' kernels started first",
+                       description="Run 'jupyter-book build SOURCE' with the options given (any of jupyter-book's),"
+                       " first starting kernels for the notebooks that the change since the last build makes stale"
+                       " (what make html, make pdf and make book run).")
+    b.add_argument("source", help="the book's folder")
+    b.add_argument("jupyter_book", nargs=argparse.REMAINDER, help="any other jupyter-book build options")
+    b.set_defaults(run=_build)
     i = sub.add_parser("init", help="start a new case folder: blank (headers only) or a copy of another case")
     i.add_argument("folder", help="the folder to create (must not hold files yet)")
     i.add_argument("--from", dest="source", help="copy this case folder instead (e.g. examples/teaching-case)")

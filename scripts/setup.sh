@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 
+# One dpkg-query for all of apt.txt (this runs before every make html).
+wanted=$(sed 's/#.*//; s/[[:space:]]//g' apt.txt | grep -v '^$' || true)
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' $wanted 2>/dev/null | awk '/ install ok installed$/ {print $1}' || true)
 missing=()
-while read -r pkg; do
-  [ -n "$pkg" ] || continue
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done < <(sed 's/#.*//; s/[[:space:]]//g' apt.txt)
+for pkg in $wanted; do
+  grep -qx "$pkg" <<<"$installed" || missing+=("$pkg")
+done
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""

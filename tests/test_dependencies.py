@@ -121,3 +121,55 @@ def test_table3_depends_on_how_many_activities_there_are_not_on_their_text(monke
     for kind in ("activity", "finding", "relation"):
         for ident, number in evidence.numbers(case, kind).items():
             assert (number.mark, number.label) == (claims[(kind, ident)].mark, claims[(kind, ident)].label)
+
+
+# --- the record from which casebook build starts kernels before Sphinx (casebook.publish.kernels) ---
+
+
+def recorded(case_copy: Path, tmp_path: Path, monkeypatch, deps: dict[str, set[str] | None]) -> Path:
+    """A build's record of notebooks (each read just now) against the case as it is now."""
+    from casebook.publish import kernels
+
+    monkeypatch.setenv(DATA_ENV, str(case_copy))
+    notebooks = {}
+    for doc, used in deps.items():
+        source = tmp_path / f"{doc}.ipynb"
+        source.write_text("{}", encoding="utf-8")
+        notebooks[doc] = (source, source.stat().st_mtime_ns // 1000 + 1, used)
+    doctrees = tmp_path / "doctrees"
+    kernels.write_record(doctrees, notebooks, state(case_copy, monkeypatch), 2, 60)
+    return doctrees
+
+
+def test_the_record_predicts_the_notebooks_sphinx_will_rerun(case_copy, monkeypatch, tmp_path):
+    from casebook.publish import kernels
+
+    doctrees = recorded(case_copy, tmp_path, monkeypatch, {**DEPS, "never-read": None})
+    assert kernels.predicted(doctrees)[0] == ["never-read"]  # no recorded reads: always re-run
+    set_cell(case_copy, "institutional_work.csv", 2, "activity", "An activity reworded")
+    assert kernels.predicted(doctrees)[0] == ["never-read", "table-1"]
+    assert outdated(case_copy, DEPS, kernels.predicted(doctrees)[1]["fingerprints"], monkeypatch) == {"table-1"}
+
+
+def test_a_notebook_edited_since_the_record_is_predicted(case_copy, monkeypatch, tmp_path):
+    import os
+
+    from casebook.publish import kernels
+
+    doctrees = recorded(case_copy, tmp_path, monkeypatch, DEPS)
+    assert kernels.predicted(doctrees)[0] == []
+    later = (tmp_path / "appendix.ipynb").stat().st_mtime_ns + 10**9
+    os.utime(tmp_path / "appendix.ipynb", ns=(later, later))
+    assert kernels.predicted(doctrees)[0] == ["appendix"]
+
+
+def test_no_record_or_a_foreign_one_starts_nothing_ahead(monkeypatch, tmp_path):
+    from casebook.publish import kernels
+
+    assert kernels.predicted(tmp_path) is None and kernels.start_ahead(tmp_path) == 0
+    foreign = ("not json", '{"schema": 99}', '{"schema": 1, "notebooks": {"a": {"path": 3}}}',
+               '{"schema": 1, "fingerprints": {}, "notebooks": {"a": {"path": "a", "read": "x", "deps": []}}}')
+    for text in foreign:
+        kernels.record_path(tmp_path).write_text(text, encoding="utf-8")
+        assert kernels.predicted(tmp_path) is None and kernels.start_ahead(tmp_path) == 0
+    assert kernels.take_ahead() is None

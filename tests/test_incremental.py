@@ -58,6 +58,7 @@ def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_
     # Table 1 and its discussion, Figure 1's hover text, the code book's counts, the evidence appendix
     assert ran == ["chapters/05-institutional-work", "chapters/06-discussion", "chapters/coding",
                    "chapters/evidence"], output[-3000:]
+    assert "kernel(s), started before Sphinx, for 4 notebook(s)" in output  # casebook build, from the record
     changed = {page for page in after if after[page] != before.get(page)}
     showing = {page for page, text in after.items() if SUFFIX.strip() in text}
     assert "chapters/05-institutional-work.html" in showing and "chapters/06-discussion.html" in showing

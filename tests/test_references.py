@@ -192,3 +192,21 @@ def test_pdf_reference_list_renders_the_diacritics():
         assert name in text, name
     references = text.split("Albino, V.", 1)[1].split("Appendix 1: Interviewees", 1)[0]  # the list only
     assert "European Parliament (2014)" in references and "{" not in references
+
+
+def test_pybtex_finds_each_plugin_from_one_reading_of_the_entry_points_as_importlib_would():
+    import importlib.metadata
+
+    import pybtex.plugin
+
+    from casebook import bibstyle
+
+    bibstyle.register()
+    for group in ("pybtex.backends", "pybtex.backends.aliases", "pybtex.style.names", "pybtex.database.input",
+                  "pybtex.database.input.suffixes", "pybtex.style.formatting"):
+        assert ([ep.value for ep in pybtex.plugin.entry_points(group=group)]
+                == [ep.value for ep in importlib.metadata.entry_points(group=group)]), group
+        for ep in importlib.metadata.entry_points(group=group):
+            assert [e.value for e in pybtex.plugin.entry_points(group=group, name=ep.name)] == [ep.value]
+    assert pybtex.plugin.entry_points(group="pybtex.backends", name="no-such-backend") == []
+    assert pybtex.plugin.find_plugin("pybtex.style.formatting", bibstyle.NAME) is bibstyle.AuthorYearStyle

@@ -21,25 +21,10 @@ Each module does one job for the build, and ``setup`` connects them all:
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
-
-from .. import bibstyle
-from . import (
-    accessibility,
-    anchors,
-    casemeta,
-    citations,
-    dependencies,
-    execution,
-    pagemeta,
-    plotly,
-    prepare,
-    reports,
-    rerun,
-    thebe,
-)
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,6 +42,24 @@ def _paths(app: Sphinx, config: Any) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # Imported here, not above: ``casebook build`` imports this package's kernels module before
+    # Sphinx starts, and that should not wait for pandas, plotly or pybtex.
+    from .. import bibstyle
+    from . import (
+        accessibility,
+        anchors,
+        casemeta,
+        citations,
+        dependencies,
+        execution,
+        pagemeta,
+        plotly,
+        prepare,
+        reports,
+        rerun,
+        thebe,
+    )
+
     thebe.setup(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.setup_extension("casebook.publish.typst_builder")

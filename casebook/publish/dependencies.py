@@ -14,16 +14,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
-
-from docutils import nodes
-from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
+from typing import TYPE_CHECKING
 
 from .. import schema
 from ..book import DEPENDENCY_LOG_ENV
 from ..case import ROWS, default_data_dir
 from ..files import sha256
+
+if TYPE_CHECKING:  # (casebook build imports this module before Sphinx starts)
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
 
 PACKAGE = Path(__file__).resolve().parent.parent
 PACKAGE_KEY = "<casebook package>"
@@ -77,7 +80,9 @@ def is_notebook(env: BuildEnvironment, docname: str) -> bool:
 
 def log_path(app: Sphinx, docname: str) -> Path:
     """Where the record of what ``docname``'s notebook read is written while it runs."""
-    return Path(app.doctreedir) / "casebook-deps" / f"{docname}.log"
+    from .kernels import log_path as in_doctrees
+
+    return in_doctrees(app.doctreedir, docname)
 
 
 def _other_cases(keys: set[str] | dict[str, str]) -> set[str]:
@@ -85,18 +90,21 @@ def _other_cases(keys: set[str] | dict[str, str]) -> set[str]:
     return {key.split("|", 1)[0] for key in keys if "|" in key}
 
 
+def changes(previous: Mapping[str, str], deps: Mapping[str, set[str]]) -> tuple[dict[str, str], set[str]]:
+    """The fingerprints now (the book's case, the other cases the notebooks read, the package)
+    and the keys whose fingerprint differs from ``previous`` (the last build's)."""
+    current = fingerprints(default_data_dir())
+    for root in _other_cases(set().union(*deps.values()) if deps else set()):
+        current.update(case_fingerprints(Path(root), root + "|"))
+    return current, {k for k, v in current.items() if previous.get(k) != v}
+
+
 def _changes(app: Sphinx, env: BuildEnvironment) -> tuple[dict[str, str], set[str]]:
-    """The fingerprints of this build (the book's case, the other cases the notebooks read,
-    the package) and the keys whose fingerprint differs from the last build's; computed
-    once a build (the kernels' start and Sphinx's outdated check both ask)."""
+    """:func:`changes` since the last build, computed once a build (the kernels' start and
+    Sphinx's outdated check both ask)."""
     found = getattr(app, "_casebook_changes", None)
     if found is None:
-        deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
-        current = fingerprints(default_data_dir())
-        for root in _other_cases(set().union(*deps.values()) if deps else set()):
-            current.update(case_fingerprints(Path(root), root + "|"))
-        previous: dict[str, str] = getattr(env, "casebook_fingerprints", {})
-        found = current, {k for k, v in current.items() if previous.get(k) != v}
+        found = changes(getattr(env, "casebook_fingerprints", {}), getattr(env, "casebook_deps", {}))
         if app is not None:  # (the tests ask without a Sphinx application)
             app._casebook_changes = found  # type: ignore[attr-defined]
     return found
@@ -116,22 +124,28 @@ def outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[s
     return always + [d for d in notebooks if d not in deps or deps[d] & touched]
 
 
-def predicted_notebooks(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Before reading, without changing anything: the notebooks this build will re-run —
-    those whose recorded tables changed, all of them when the package changed, and those
-    whose source is newer than their last reading (or never read)."""
-    deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
-    _, touched = _changes(app, env)
+def stale(notebooks: Mapping[str, tuple[Path, int | None, set[str] | None]], touched: set[str]) -> list[str]:
+    """Of ``notebooks`` (docname -> (source, when last read in µs or None, the tables it read
+    or None)), those a build must re-run: whose recorded tables changed, all of them when the
+    package changed, and those whose source is newer than their last reading (or never read)."""
     out = []
-    for doc in sorted(env.found_docs):
-        path = Path(env.doc2path(doc))
-        if path.suffix != ".ipynb":
-            continue
-        read_at = env.all_docs.get(doc)
-        newer = read_at is None or path.stat().st_mtime_ns // 1000 > read_at
-        if newer or PACKAGE_KEY in touched or doc not in deps or deps[doc] & touched:
+    for doc, (path, read_at, deps) in sorted(notebooks.items()):
+        newer = read_at is None or not path.is_file() or path.stat().st_mtime_ns // 1000 > read_at
+        if newer or PACKAGE_KEY in touched or deps is None or deps & touched:
             out.append(doc)
     return out
+
+
+def notebook_states(env: BuildEnvironment) -> dict[str, tuple[Path, int | None, set[str] | None]]:
+    """The book's ``.ipynb`` pages as :func:`stale` takes them, from Sphinx's environment."""
+    deps: dict[str, set[str]] = getattr(env, "casebook_deps", {})
+    paths = {doc: Path(env.doc2path(doc)) for doc in env.found_docs}
+    return {doc: (path, env.all_docs.get(doc), deps.get(doc)) for doc, path in paths.items() if path.suffix == ".ipynb"}
+
+
+def predicted_notebooks(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Before reading, without changing anything: the notebooks this build will re-run (:func:`stale`)."""
+    return stale(notebook_states(env), _changes(app, env)[1])
 
 
 def start_recording(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,10 @@ class TypstBuilder(Builder):
     # -- writing ---------------------------------------------------------------
 
     def write(self, *ignored: Any) -> None:
+        self.compile(self.write_source())
+
+    def write_source(self) -> Path:
+        """``book.typ``, its template and its images in the output folder, which is returned."""
         tree, parts = self.assemble()
         names = dict(self.images)  # source path -> the unique file name Sphinx gave it
         writer = TypstWriter(self.config.root_doc, self.env.toc_secnumbers, self.env.toc_fignumbers, parts, names)
@@ -124,7 +129,7 @@ class TypstBuilder(Builder):
             shutil.copyfile(Path(self.srcdir) / src, out / "images" / name)
         shutil.copyfile(TEMPLATE, out / TEMPLATE.name)
         (out / "book.typ").write_text(source, encoding="utf-8")
-        self.compile(out)
+        return out
 
     def _fonts(self) -> tuple[list[str], list[str]]:
         families, folders = ["Libertinus Serif"], []
@@ -193,27 +198,53 @@ ALSO_PDF_ENV = "CASEBOOK_ALSO_PDF"
 (``make book``): one start-up of Sphinx and one reading of the book for both outputs."""
 
 
-def also_pdf(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: after the HTML, the PDF from the same environment, when asked.
+def start_pdf(app: Sphinx, html: Any) -> None:
+    """``write-started`` of an HTML build that writes the PDF too (``make book``): the Typst
+    source from the environment just read, then its compilation on a thread of its own, so
+    that Typst (which lets go of Python's lock) typesets while Sphinx writes the pages.
 
-    The Typst builder writes into ``typst/`` beside ``html/`` and, while it works, is the
-    application's builder (which ``only`` directives and the report consult); the PDF is
-    the same, byte for byte, as a build with the typst builder alone."""
-    if exception is not None or app.builder.name != "html" or not os.environ.get(ALSO_PDF_ENV):
+    While the Typst builder writes the source it is the application's builder (which
+    ``only`` directives and the report consult); it writes into ``typst/`` beside ``html/``,
+    and the PDF is the same, byte for byte, as a build with the typst builder alone."""
+    if app.builder.name != "html" or not os.environ.get(ALSO_PDF_ENV):
         return
     from sphinx.util.tags import Tags
 
-    html = app.builder
     builder = TypstBuilder(app, app.env)
     builder.tags = Tags([builder.format, builder.name, f"format_{builder.format}", f"builder_{builder.name}"])
     builder.outdir = Path(app.outdir).parent / builder.name
     builder.init()
     app.builder = builder
     try:
-        builder.write()
+        out = builder.write_source()
     finally:
         app.builder = html
-    name = html.config.html_context.get("casebook_pdf")
+    failed: list[BaseException] = []
+
+    def compile_() -> None:
+        try:
+            builder.compile(out)
+        except BaseException as error:  # raised again when the build finishes
+            failed.append(error)
+
+    thread = threading.Thread(target=compile_, name="casebook-typst")
+    thread.start()
+    app.casebook_pdf = (builder, thread, failed)  # type: ignore[attr-defined]
+
+
+def also_pdf(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: wait for the PDF :func:`start_pdf` is typesetting; the site offers it."""
+    started = getattr(app, "casebook_pdf", None)
+    if started is None:
+        return
+    builder, thread, failed = started
+    app.casebook_pdf = None  # type: ignore[attr-defined]
+    thread.join()
+    if failed:
+        raise failed[0]
+    if exception is not None:
+        return
+    name = app.builder.config.html_context.get("casebook_pdf")
     if name:  # the site offers it for download
         shutil.copyfile(Path(builder.outdir) / app.config.casebook_pdf_name, Path(app.outdir) / name)
     logger.info(f"[casebook] the PDF is in {builder.outdir}")
@@ -233,6 +264,7 @@ def explain(message: str) -> str:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_builder(TypstBuilder)
+    app.connect("write-started", start_pdf)
     app.connect("build-finished", also_pdf, priority=400)
     app.add_config_value("casebook_pdf_part_headings", [], "env", list)
     app.add_config_value("casebook_pdf_title", "", "env", str)  # default: the first page's heading
