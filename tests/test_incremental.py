@@ -71,3 +71,42 @@ def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_
     assert clean.keys() == after.keys()
     differ = [page for page in clean if clean[page] != after[page]]
     assert not differ, f"incremental and clean builds differ on {differ}"
+
+
+def kernels_running() -> int:
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return sum("ipykernel_launcher" in line for line in out.splitlines())
+
+
+def failing_make_html(copy: Path) -> str:
+    result = subprocess.run(["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"], cwd=copy,
+                            env=bench.child_env(copy), capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    return result.stdout + result.stderr
+
+
+def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_would(tmp_path):
+    """casebook build runs the predicted notebooks in a process of its own before Sphinx
+    starts: a failing cell there still stops the build with the notebook and the error, bad
+    data still stops it with file:row:column, and no kernel outlives either build."""
+    import nbformat
+
+    copy = bench.copy_project(tmp_path / "project")
+    make_html(copy)
+    before = kernels_running()
+    chapter = copy / "chapters" / "coding.ipynb"
+    pristine = chapter.read_bytes()
+    notebook = nbformat.read(chapter, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell('raise ValueError("a cell that fails on purpose")'))
+    nbformat.write(notebook, chapter)
+    output = failing_make_html(copy)
+    assert "started before Sphinx" in output and "Notebook execution failed" in output, output[-3000:]
+    assert "coding.ipynb" in output and "a cell that fails on purpose" in output
+    assert kernels_running() == before
+
+    chapter.write_bytes(pristine)
+    make_html(copy)
+    bench.edit_cell(copy / "data" / "actors.csv", "id", "politicians", "level", " and galactic")
+    output = failing_make_html(copy)
+    assert "actors.csv:" in output and ":level" in output, output[-3000:]
+    assert kernels_running() == before

@@ -30,7 +30,7 @@ from sphinx.util import logging
 
 from . import kernels as pool
 from .dependencies import is_notebook, log_path, notebook_states, predicted_notebooks
-from .kernels import Kernels
+from .kernels import Ahead, Kernels
 
 logger = logging.getLogger(__name__)
 METHOD = "casebook (kernels started early, side by side)"
@@ -59,7 +59,7 @@ def start_kernels(app: Sphinx) -> None:
         ahead = None
     count = min(workers(app), len(expected))
     if ahead is not None:
-        logger.info(f"[casebook] {len(ahead.managers)} kernel(s), started before Sphinx, for {len(expected)} "
+        logger.info(f"[casebook] {ahead.size} kernel(s), started before Sphinx, for {len(expected)} "
                     "notebook(s) to re-run")
     elif count >= 1:
         ahead = Kernels(count, app.config.nb_execution_timeout)
@@ -75,13 +75,13 @@ def execute_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     if app.config.nb_execution_mode != "force":
         return
     notebooks = [d for d in docnames if Path(env.doc2path(d)).suffix == ".ipynb" and is_notebook(env, d)]
-    kernels: Kernels | None = getattr(app, "casebook_kernels", None)
+    kernels: Ahead | Kernels | None = getattr(app, "casebook_kernels", None)
     if not notebooks:
         return
     if kernels is None:
         kernels = app.casebook_kernels = Kernels(min(workers(app), len(notebooks)),  # type: ignore[attr-defined]
                                                  app.config.nb_execution_timeout)
-    logger.info(f"[casebook] executing {len(notebooks)} notebook(s) on {len(kernels.managers)} kernel(s)")
+    logger.info(f"[casebook] executing {len(notebooks)} notebook(s) on {kernels.size} kernel(s)")
     app.casebook_executed = kernels.run(_paths(app, env, notebooks))  # type: ignore[attr-defined]
     for doc in notebooks:
         logger.info(f"{env.doc2path(doc)}: executed in {app.casebook_executed[doc][1]:.2f} seconds [casebook]")
@@ -90,7 +90,7 @@ def execute_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
 def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-updated``: let the kernels go (they exit while Sphinx writes) and leave the record
     from which the next ``casebook build`` starts its kernels before Sphinx (:mod:`.kernels`)."""
-    kernels: Kernels | None = getattr(app, "casebook_kernels", None)
+    kernels: Ahead | Kernels | None = getattr(app, "casebook_kernels", None)
     if kernels is not None:
         kernels.close()
     if app.config.nb_execution_mode == "force":
@@ -100,7 +100,7 @@ def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
 
 def stop_kernels(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: wait until every kernel has exited."""
-    kernels: Kernels | None = getattr(app, "casebook_kernels", None)
+    kernels: Ahead | Kernels | None = getattr(app, "casebook_kernels", None)
     if kernels is not None:
         kernels.join()
         app.casebook_kernels = None  # type: ignore[attr-defined]

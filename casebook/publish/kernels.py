@@ -68,6 +68,7 @@ class Kernels:
         from jupyter_client import KernelManager
 
         self.timeout = timeout
+        self.size = count
         self.managers = [KernelManager(kernel_name="python3") for _ in range(count)]
         self.queues = [ThreadPoolExecutor(max_workers=1) for _ in range(count)]  # one line per kernel
         self.ready: list[Future] = [q.submit(self._boot, km) for q, km in zip(self.queues, self.managers, strict=True)]
@@ -106,7 +107,10 @@ class Kernels:
     def _execute(self, index: int, path: Path, log: Path) -> tuple[Any, float]:
         import nbformat
 
-        client = self.ready[index].result()
+        try:
+            client = self.ready[index].result()
+        except Exception as error:  # the warm-up failed: the package or the case cannot be read
+            raise NotebookFailed(f"{path}: the kernel to run it could not start: {error}") from None
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("", encoding="utf-8")
         notebook = nbformat.read(path, as_version=4)
@@ -147,9 +151,109 @@ class Kernels:
             self.stopping.join()
 
 
+# --- the kernels started before Sphinx, in a process of their own -----------------------------
+
+
+class Ahead:
+    """Kernels started before Sphinx, in a child process of their own, forked from
+    ``casebook build`` before it imports Sphinx: they run the predicted notebooks there, so
+    that the client that talks to each kernel never waits for Sphinx's hold on Python's lock
+    (on threads of the build's process, that wait made the notebooks run twice as long).
+    Each executed notebook comes back as a file beside the doctrees, announced by a line on
+    a pipe; a notebook Sphinx wants and the child was not given runs on kernels of the
+    build's own process (:class:`Kernels`), started as soon as it is known."""
+
+    def __init__(self, count: int, timeout: int, paths: dict[str, tuple[Path, Path]], folder: Path):
+        self.size, self.timeout, self.folder = count, timeout, folder
+        self.given = set(paths)
+        self.results: dict[str, tuple[Any, float] | str] = {}
+        self.local: Kernels | None = None
+        self.closed = False
+        folder.mkdir(parents=True, exist_ok=True)
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: nothing of the build's but this
+            os.close(read)
+            os._exit(self._child(write, paths))
+        os.close(write)
+        self.pipe = os.fdopen(read, encoding="utf-8")
+        atexit.register(self.join)
+
+    def _child(self, write: int, paths: dict[str, tuple[Path, Path]]) -> int:
+        import nbformat
+
+        kernels = None
+        try:
+            with os.fdopen(write, "w", encoding="utf-8") as out:
+                kernels = Kernels(self.size, self.timeout)
+                kernels.submit(paths)
+                for doc in paths:
+                    try:
+                        notebook, seconds = kernels.jobs[doc].result()
+                        file = self.folder / f"{doc}.ipynb"
+                        file.parent.mkdir(parents=True, exist_ok=True)
+                        nbformat.write(notebook, file)
+                        line = {"doc": doc, "file": str(file), "seconds": seconds}
+                    except NotebookFailed as error:
+                        line = {"doc": doc, "error": str(error)}
+                    out.write(json.dumps(line) + "\n")
+                    out.flush()  # (a closed pipe: the build needs nothing more; stop here)
+            return 0
+        except BaseException:  # noqa: BLE001  (whatever stops the child, its kernels go with it)
+            return 1
+        finally:
+            if kernels is not None:
+                kernels.join()
+
+    def submit(self, paths: dict[str, tuple[Path, Path]]) -> None:
+        """Notebooks the child was not given: onto kernels of this process, started now."""
+        missing = {doc: pair for doc, pair in paths.items() if doc not in self.given}
+        if missing:
+            if self.local is None:
+                self.local = Kernels(min(self.size, len(missing)), self.timeout)
+            self.local.submit(missing)
+
+    def run(self, paths: dict[str, tuple[Path, Path]]) -> dict[str, tuple[Any, float]]:
+        import nbformat
+
+        self.submit(paths)
+        local = self.local.run({d: p for d, p in paths.items() if d not in self.given}) if self.local else {}
+        wanted = [doc for doc in paths if doc in self.given]
+        while any(doc not in self.results for doc in wanted):
+            line = self.pipe.readline()
+            if not line:
+                raise NotebookFailed(f"the kernels started before Sphinx stopped before running {wanted}")
+            done = json.loads(line)
+            self.results[done["doc"]] = done.get("error") or (nbformat.read(done["file"], as_version=4),
+                                                               done["seconds"])
+        for doc in wanted:
+            if isinstance(self.results[doc], str):
+                raise NotebookFailed(self.results[doc])
+        return {doc: local[doc] if doc in local else self.results[doc] for doc in paths}  # type: ignore[misc]
+
+    def close(self) -> None:
+        """The build needs nothing more: the child stops after the notebook it is running."""
+        if not self.closed:
+            self.closed = True
+            self.pipe.close()
+            if self.local is not None:
+                self.local.close()
+
+    def join(self) -> None:
+        self.close()
+        if self.local is not None:
+            self.local.join()
+        if self.pid:
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+            self.pid = 0
+
+
 # --- the record a build leaves, and the start before Sphinx ------------------------------------
 
-_ahead: Kernels | None = None
+_ahead: Ahead | None = None
 
 
 def record_path(doctreedir: Path | str) -> Path:
@@ -193,25 +297,25 @@ def predicted(doctreedir: Path | str) -> tuple[list[str], dict[str, Any]] | None
 def start_ahead(doctreedir: Path | str) -> int:
     """Start kernels for the notebooks the last build's record says this build will re-run
     (one per notebook, at most the record's worker count and one core fewer than the machine
-    has) and queue those notebooks on them;
-    return how many kernels were started."""
+    has), in a process of their own (:class:`Ahead`) that runs those notebooks at once;
+    return how many kernels were started. Call it before Sphinx is imported (it forks)."""
     global _ahead
     doctreedir = Path(doctreedir).resolve()  # the kernels run each notebook in its own folder
     found = predicted(doctreedir)
-    if found is None:
+    if found is None or not hasattr(os, "fork"):
         return 0
     stale_docs, record = found
     # Sphinx is still starting, on a core of its own: on 2 cores one kernel ahead finishes the
     # notebooks sooner than two, whose start-up would slow Sphinx's (make bench, side by side).
     count = min(int(record["workers"]), max(1, (os.cpu_count() or 1) - 1), len(stale_docs))
     if count >= 1:
-        _ahead = Kernels(count, int(record["timeout"]))
-        _ahead.submit({doc: (Path(record["notebooks"][doc]["path"]), log_path(doctreedir, doc)) for doc in stale_docs})
+        paths = {doc: (Path(record["notebooks"][doc]["path"]), log_path(doctreedir, doc)) for doc in stale_docs}
+        _ahead = Ahead(count, int(record["timeout"]), paths, doctreedir / "casebook-executed")
     return count
 
 
-def take_ahead() -> Kernels | None:
-    """The kernels :func:`start_ahead` started in this process, handed over once."""
+def take_ahead() -> Ahead | None:
+    """The kernels :func:`start_ahead` started for this build, handed over once."""
     global _ahead
     kernels, _ahead = _ahead, None
     return kernels
