@@ -90,8 +90,8 @@ OUTLINE_EDIT = ("interview_outline.csv", "order", "1", "topic", " (edited by mak
 REASONS = {
     "html_one_row_change": (
         "One activity changed re-executes {executed} notebooks ({names}): each shows the activities themselves "
-        "(Table 1, Figure 1's hover text, the code book's counts, the Evidence appendix); they run two at a time on "
-        "kernels started early. What remains is Jupyter Book's own start-up and page writing, which a no-change "
+        "(Table 1, Figure 1's hover text, the code book's counts, the Evidence appendix); they run on a kernel "
+        "that casebook build starts, in a process of its own, before Sphinx starts. What remains is Jupyter Book's own start-up and page writing, which a no-change "
         "build of the pages would cost too; the bare book pays its clean build once, not per edit."
     ),
     "builders": (

@@ -5,7 +5,9 @@ kernel whose start-up is most of the time a chapter takes. Here, when the change
 data, of the package or of a notebook) means notebooks will be re-run, kernels are
 started in the background — one per core, at most four (``casebook_execution_workers``)
 — and warmed with the package's imports and the case's tables while Sphinx loads the
-rest: by ``casebook build`` before Sphinx starts, else as soon as the builder starts
+rest: by ``casebook build`` before Sphinx starts (in a process of its own, where the
+notebooks the last build's record predicts start running at once), else as soon as the
+builder starts, where the notebooks Sphinx's environment predicts are queued at once
 (:mod:`.kernels`). When Sphinx is about to read, the notebooks it will read run on them
 side by side, each exactly as myst-nb would run it (in its own folder, with the build's
 timeout, a failing cell stopping the build), one kernel running several notebooks one

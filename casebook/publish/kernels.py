@@ -8,8 +8,9 @@ for every notebook, its source, when it was read and the tables it read, and the
 fingerprints of the case and package it was read against. ``casebook build`` — what
 ``make html``, ``make pdf`` and ``make book`` run: ``jupyter-book build`` with this one
 step first — reads that record, works out with :func:`.dependencies.stale` which notebooks
-the change since then makes stale, and starts their kernels (:func:`start_ahead`) before it
-hands over to Jupyter Book. At ``builder-inited`` the extension makes the same prediction
+the change since then makes stale, and starts a kernel for them in a process of its own,
+which runs them at once (:func:`start_ahead`, :class:`Ahead`), before it hands over to
+Jupyter Book. At ``builder-inited`` the extension makes the same prediction
 from Sphinx's own environment, which rules: it takes these kernels over
 (:func:`take_ahead`) when it has notebooks for them, shuts them down when it has none, and
 starts kernels itself when none were started ahead (a plain ``jupyter-book build``, a
