@@ -91,8 +91,9 @@ REASONS = {
     "html_one_row_change": (
         "One activity changed re-executes {executed} notebooks ({names}): each shows the activities themselves "
         "(Table 1, Figure 1's hover text, the code book's counts, the Evidence appendix); they run on a kernel "
-        "that casebook build starts, in a process of its own, before Sphinx starts. What remains is Jupyter Book's own start-up and page writing, which a no-change "
-        "build of the pages would cost too; the bare book pays its clean build once, not per edit."
+        "that casebook build starts, in a process of its own, before Sphinx starts. What remains is Jupyter "
+        "Book's own start-up and page writing, which a no-change build of the pages would cost too; the bare "
+        "book pays its clean build once, not per edit."
     ),
     "builders": (
         "The builders of the {size}x case were stopped after {timeout:g} s ({done}){before}."
