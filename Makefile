@@ -9,6 +9,9 @@ STRICT := -W -n --keep-going
 # How many times make bench repeats each measurement (make bench REPEAT=1 for a quick run).
 REPEAT ?= 3
 export CASEBOOK_DATA := $(abspath $(CASE))
+# Python's default, which some environments (containers, this workplace's) turn off: every process
+# of a build (Sphinx's, the kernels') would otherwise compile the casebook package anew.
+unexport PYTHONDONTWRITEBYTECODE
 
 # CASE=data (the default) builds the Turin edition from this folder's _config.yml and
 # _toc.yml into _build/. Any other case folder is built into a book of its own by the

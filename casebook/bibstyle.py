@@ -148,6 +148,26 @@ class AuthorYearStyle(UnsrtStyle):
     default_label_style = "casebook-authoryear"
     default_name_style = "lastfirst"
 
+    # sphinxcontrib-bibtex formats every entry twice a build, once for the list and once for
+    # the citations' tooltips, with two instances of this same style: the second time the
+    # entry is taken from here. Keyed by the entry object itself (kept alive with its result)
+    # and by the style's options (those of pybtex's Style: names, labels, sorting, abbreviation).
+    _formatted: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+
+    def _options(self) -> tuple[Any, ...]:
+        return tuple(sorted((name, value if isinstance(value, bool | int | str | None) else type(value).__qualname__)
+                            for name, value in vars(self).items()))
+
+    def format_entry(self, label, entry, bib_data=None):
+        key = (label, id(entry), self._options())
+        known = self._formatted.get(key)
+        if known is not None and known[0] is entry and bib_data is None:
+            return known[1]
+        formatted = super().format_entry(label, entry, bib_data=bib_data)
+        if bib_data is None:
+            self._formatted[key] = (entry, formatted)
+        return formatted
+
     def format_names(self, role: str, as_sentence: bool = True):
         return names_et_al(role=role)
 

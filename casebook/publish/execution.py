@@ -72,8 +72,10 @@ def start_kernels(app: Sphinx) -> None:
 
 
 def execute_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    """``env-before-read-docs``: the notebooks among ``docnames``, executed on the kernels
-    (most of them already are, or are running: they were queued when the build started)."""
+    """``env-before-read-docs``: the notebooks among ``docnames`` queued on the kernels (most
+    are already running: they were queued when the build started), and read last: Sphinx
+    reads the other pages while they run, then each notebook as soon as it has run
+    (:func:`hand_over`)."""
     if app.config.nb_execution_mode != "force":
         return
     notebooks = [d for d in docnames if Path(env.doc2path(d)).suffix == ".ipynb" and is_notebook(env, d)]
@@ -84,9 +86,10 @@ def execute_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
         kernels = app.casebook_kernels = Kernels(min(workers(app), len(notebooks)),  # type: ignore[attr-defined]
                                                  app.config.nb_execution_timeout)
     logger.info(f"[casebook] executing {len(notebooks)} notebook(s) on {kernels.size} kernel(s)")
-    app.casebook_executed = kernels.run(_paths(app, env, notebooks))  # type: ignore[attr-defined]
-    for doc in notebooks:
-        logger.info(f"{env.doc2path(doc)}: executed in {app.casebook_executed[doc][1]:.2f} seconds [casebook]")
+    app.casebook_pending = _paths(app, env, notebooks)  # type: ignore[attr-defined]
+    app.casebook_executed = {}  # type: ignore[attr-defined]
+    kernels.submit(app.casebook_pending)
+    docnames[:] = [d for d in docnames if d not in app.casebook_pending] + notebooks
 
 
 def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
@@ -114,7 +117,13 @@ def was_executed(app: Sphinx, docname: str) -> bool:
 
 
 def hand_over(app: Sphinx, docname: str, source: list[str]) -> None:
-    """``source-read``: give myst-nb the executed notebook, marked not to execute it again."""
+    """``source-read``: give myst-nb the executed notebook (waiting for it if it is still
+    running), marked not to execute it again."""
+    pending: dict[str, tuple[Path, Path]] = getattr(app, "casebook_pending", {})
+    if docname in pending:
+        done = app.casebook_kernels.run({docname: pending.pop(docname)})[docname]  # type: ignore[attr-defined]
+        app.casebook_executed[docname] = done  # type: ignore[attr-defined]
+        logger.info(f"{app.env.doc2path(docname)}: executed in {done[1]:.2f} seconds [casebook]")
     done = getattr(app, "casebook_executed", {}).get(docname)
     if done is None:
         return
