@@ -39,12 +39,6 @@ class CaseError(Exception):
         super().__init__(f"{root}: {len(problems)} problem(s) in the case data:\n{lines}")
 
 
-def _isna(value: object) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))
-
-
 def _to_frame(table: Table) -> pd.DataFrame:
     import pandas as pd
 
@@ -215,12 +209,14 @@ class Case:
 
     def fact_text(self, key: str) -> str:
         """A fact as a reader sees it: qualifier included, months spelled out."""
+        import pandas as pd
+
         value = self.fact(key)
         if isinstance(value, dt.date):
             value = f"{calendar.month_name[value.month]} {value.year}"
         facts = self._frame("facts")
         qualifier = facts.loc[facts["key"] == key, "qualifier"].iloc[0]
-        if _isna(qualifier) or qualifier == "average":
+        if pd.isna(qualifier) or qualifier == "average":
             return str(value)
         return f"{qualifier} {value}"
 

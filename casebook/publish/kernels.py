@@ -69,7 +69,6 @@ class Kernels:
         from jupyter_client import KernelManager
 
         self.timeout = timeout
-        self.size = count
         self.managers = [KernelManager(kernel_name="python3") for _ in range(count)]
         self.queues = [ThreadPoolExecutor(max_workers=1) for _ in range(count)]  # one line per kernel
         self.ready: list[Future] = [q.submit(self._boot, km) for q, km in zip(self.queues, self.managers, strict=True)]
@@ -78,6 +77,10 @@ class Kernels:
         self.closed = False
         self.stopping: threading.Thread | None = None
         atexit.register(self.join)  # whatever stops the build, no kernel outlives it
+
+    @property
+    def size(self) -> int:
+        return len(self.managers)
 
     def _boot(self, km: Any) -> Any:
         """Start the kernel, warm it, and keep its client: one client serves every notebook
@@ -190,7 +193,7 @@ class Ahead:
                 kernels.submit(paths)
                 for doc in paths:
                     try:
-                        notebook, seconds = kernels.jobs[doc].result()
+                        notebook, seconds = kernels.run({doc: paths[doc]})[doc]
                         file = self.folder / f"{doc}.ipynb"
                         file.parent.mkdir(parents=True, exist_ok=True)
                         nbformat.write(notebook, file)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -219,17 +219,9 @@ def start_pdf(app: Sphinx, html: Any) -> None:
         out = builder.write_source()
     finally:
         app.builder = html
-    failed: list[BaseException] = []
-
-    def compile_() -> None:
-        try:
-            builder.compile(out)
-        except BaseException as error:  # raised again when the build finishes
-            failed.append(error)
-
-    thread = threading.Thread(target=compile_, name="casebook-typst")
-    thread.start()
-    app.casebook_pdf = (builder, thread, failed)  # type: ignore[attr-defined]
+    typesetting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-typst")
+    app.casebook_pdf = (builder, typesetting.submit(builder.compile, out))  # type: ignore[attr-defined]
+    typesetting.shutdown(wait=False)
 
 
 def also_pdf(app: Sphinx, exception: Exception | None) -> None:
@@ -237,11 +229,9 @@ def also_pdf(app: Sphinx, exception: Exception | None) -> None:
     started = getattr(app, "casebook_pdf", None)
     if started is None:
         return
-    builder, thread, failed = started
+    builder, typeset = started
     app.casebook_pdf = None  # type: ignore[attr-defined]
-    thread.join()
-    if failed:
-        raise failed[0]
+    typeset.result()  # waits; Typst's error, if any, is raised here
     if exception is not None:
         return
     name = app.builder.config.html_context.get("casebook_pdf")
