@@ -1,8 +1,8 @@
 """casebook: a coded qualitative case as validated data, its tables, Figure 1 and its book.
 
-    >>> import casebook
-    >>> case = casebook.load("data")      # validates; raises CaseError listing problems
-    >>> case.actors                        # a pandas DataFrame (a copy; the case is read-only)
+>>> import casebook
+>>> case = casebook.load("data")      # validates; raises CaseError listing problems
+>>> case.actors                        # a pandas DataFrame (a copy; the case is read-only)
 """
 
 from .case import Case, CaseError, default_data_dir, load

@@ -62,8 +62,16 @@ def measurement_rows(results: dict[str, Any]) -> list[list[str]]:
         median = amount(m.get("median"), unit)
         if m.get("ratio") is not None:  # measured beside the bare Jupyter Book of the same run
             median += f" ({m['ratio']:g}× bare)"
-        rows.append([str(m.get("label") or m.get("what") or name), median, spread, repeats,
-                     str(m.get("target") or "–"), verdict(m.get("met"))])
+        rows.append(
+            [
+                str(m.get("label") or m.get("what") or name),
+                median,
+                spread,
+                repeats,
+                str(m.get("target") or "–"),
+                verdict(m.get("met")),
+            ]
+        )
     return rows
 
 
@@ -76,10 +84,16 @@ def synthetic_rows(results: dict[str, Any]) -> list[list[str]]:
             timeout = s.get("builders_timeout")
             builders = f"over {timeout:g} s (stopped)" if isinstance(timeout, int | float) else "stopped"
         memory = max((v for v in (s.get("check_peak_mb"), s.get("builders_peak_mb")) if v is not None), default=None)
-        rows.append([
-            f"{s.get('multiplier')}×", f"{s.get('rows', 0):,}", amount(s.get("check_seconds"), "s"), builders,
-            amount(memory, "MB"), _aggregated(s),
-        ])
+        rows.append(
+            [
+                f"{s.get('multiplier')}×",
+                f"{s.get('rows', 0):,}",
+                amount(s.get("check_seconds"), "s"),
+                builders,
+                amount(memory, "MB"),
+                _aggregated(s),
+            ]
+        )
     return rows
 
 

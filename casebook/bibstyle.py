@@ -155,8 +155,12 @@ class AuthorYearStyle(UnsrtStyle):
     _formatted: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
     def _options(self) -> tuple[Any, ...]:
-        return tuple(sorted((name, value if isinstance(value, bool | int | str | None) else type(value).__qualname__)
-                            for name, value in vars(self).items()))
+        return tuple(
+            sorted(
+                (name, value if isinstance(value, bool | int | str | None) else type(value).__qualname__)
+                for name, value in vars(self).items()
+            )
+        )
 
     def format_entry(self, label, entry, bib_data=None):
         key = (label, id(entry), self._options())

@@ -198,10 +198,16 @@ def overview(case_: Case | None = None) -> Content:
     counts = [
         (case_.count("actors"), "actor group", "actor groups"),
         (case_.count("interviewees"), "interviewee", "interviewees"),
-        (case_.count("institutional_work"), "activity of institutional work (Table 1)",
-         "activities of institutional work (Table 1)"),
-        (case_.count("findings"), "finding on collaborative governance (Table 3)",
-         "findings on collaborative governance (Table 3)"),
+        (
+            case_.count("institutional_work"),
+            "activity of institutional work (Table 1)",
+            "activities of institutional work (Table 1)",
+        ),
+        (
+            case_.count("findings"),
+            "finding on collaborative governance (Table 3)",
+            "findings on collaborative governance (Table 3)",
+        ),
         (case_.count("excerpts"), "interview quote", "interview quotes"),
         (case_.count("relations"), "arrow of Figure 1", "arrows of Figure 1"),
         (case_.count("evidence"), "link from a claim to its evidence", "links from claims to their evidence"),

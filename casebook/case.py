@@ -251,9 +251,13 @@ def about(root: Path | str | None = None) -> About:
         descriptor = {}
     text = {k: str(descriptor.get(k) or "").strip() for k in ("name", "title", "description", "notice")}
     keywords = descriptor.get("keywords") if isinstance(descriptor.get("keywords"), list) else []
-    return About(name=text["name"] or root.resolve().name, title=text["title"] or f"The case in {root.name}",
-                 description=text["description"], notice=text["notice"],
-                 keywords=tuple(str(k).strip() for k in keywords if str(k).strip()))
+    return About(
+        name=text["name"] or root.resolve().name,
+        title=text["title"] or f"The case in {root.name}",
+        description=text["description"],
+        notice=text["notice"],
+        keywords=tuple(str(k).strip() for k in keywords if str(k).strip()),
+    )
 
 
 def default_data_dir() -> Path:

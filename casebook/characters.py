@@ -118,8 +118,11 @@ def lookalikes(text: str) -> list[str]:
 def invisible(text: str, strict: bool) -> list[str]:
     """Control and format characters of ``text``, described. ``strict`` (identifiers and
     labels) refuses every format character; otherwise joiners and direction marks pass."""
-    return [f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control character')})"
-            for ch in dict.fromkeys(text) if _hidden(ch, strict)]
+    return [
+        f"U+{ord(ch):04X} ({unicodedata.name(ch, 'control character')})"
+        for ch in dict.fromkeys(text)
+        if _hidden(ch, strict)
+    ]
 
 
 @cache

@@ -70,10 +70,15 @@ def _dist(args: argparse.Namespace) -> int:
     extra = [Path(p) for p in args.add]
     figures = args.figures or os.environ.get(FIGURES_ENV)
     try:
-        out = release.write(project, Path(args.build), Path(args.out), extra,
-                            data=Path(args.data) if args.data else default_data_dir(),
-                            book=Path(args.book) if args.book else project,
-                            figures=Path(figures) if figures else None)
+        out = release.write(
+            project,
+            Path(args.build),
+            Path(args.out),
+            extra,
+            data=Path(args.data) if args.data else default_data_dir(),
+            book=Path(args.book) if args.book else project,
+            figures=Path(figures) if figures else None,
+        )
     except FileNotFoundError as error:
         print(error, file=sys.stderr)
         return 1
@@ -88,8 +93,12 @@ def _export(args: argparse.Namespace) -> int:
     from . import qdpx, release
 
     case = _case(args)
-    write = {"export-qdpx": qdpx.write_qdpx, "export-codebook": qdpx.write_qdc, "export-qdc": qdpx.write_qdc,
-             "export-data": release.write_data}
+    write = {
+        "export-qdpx": qdpx.write_qdpx,
+        "export-codebook": qdpx.write_qdc,
+        "export-qdc": qdpx.write_qdc,
+        "export-data": release.write_data,
+    }
     print(f"wrote {write[args.command](case, args.out)}")
     return 0
 
@@ -100,8 +109,14 @@ def _import(args: argparse.Namespace) -> int:
 
     folder = Path(args.case_dir)
     try:
-        report = import_project(Path(args.project), folder, codebook=args.codebook, force=args.force,
-                                offsets=args.offsets, protected=default_data_dir())
+        report = import_project(
+            Path(args.project),
+            folder,
+            codebook=args.codebook,
+            force=args.force,
+            offsets=args.offsets,
+            protected=default_data_dir(),
+        )
     except (NotAProject, FolderInUse) as error:
         print(error, file=sys.stderr)
         return 1
@@ -110,8 +125,10 @@ def _import(args: argparse.Namespace) -> int:
     print(f"wrote {len(report.written)} files into {folder}")
     _, problems = check(folder)
     if problems:
-        print(f"\n{len(problems)} thing(s) remain to fill in before the book can be built (python -m casebook check"
-              f" {folder}):")
+        print(
+            f"\n{len(problems)} thing(s) remain to fill in before the book can be built (python -m casebook check"
+            f" {folder}):"
+        )
         for problem in problems:
             print(f"  {problem}")
     return 0
@@ -168,10 +185,13 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate a case folder; print every problem as file:row:column: message")
     c.add_argument("data_dir", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
     c.set_defaults(run=_check)
-    b = sub.add_parser("build", help="jupyter-book build SOURCE [OPTIONS], the stale notebooks' kernels started first",
-                       description="Run 'jupyter-book build SOURCE' with the options given (any of jupyter-book's),"
-                       " first starting kernels for the notebooks that the change since the last build makes stale"
-                       " (what make html, make pdf and make book run).")
+    b = sub.add_parser(
+        "build",
+        help="jupyter-book build SOURCE [OPTIONS], the stale notebooks' kernels started first",
+        description="Run 'jupyter-book build SOURCE' with the options given (any of jupyter-book's),"
+        " first starting kernels for the notebooks that the change since the last build makes stale"
+        " (what make html, make pdf and make book run).",
+    )
     b.add_argument("source", help="the book's folder")
     b.add_argument("jupyter_book", nargs=argparse.REMAINDER, help="any other jupyter-book build options")
     b.set_defaults(run=_build)
@@ -204,9 +224,13 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("out", metavar="OUT.qdpx", help="archive to write (folders are created)")
     q.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     q.set_defaults(run=_export)
-    for name, help_ in (("export-codebook", "write the case's code book as a REFI-QDA code book (.qdc) to code"
-                                             " against in QDA software"),
-                        ("export-qdc", "the same as export-codebook")):
+    for name, help_ in (
+        (
+            "export-codebook",
+            "write the case's code book as a REFI-QDA code book (.qdc) to code against in QDA software",
+        ),
+        ("export-qdc", "the same as export-codebook"),
+    ):
         b = sub.add_parser(name, help=help_)
         b.add_argument("out", metavar="OUT.qdc", help="file to write (folders are created)")
         b.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
@@ -214,12 +238,19 @@ def parser() -> argparse.ArgumentParser:
     m = sub.add_parser("import-qdpx", help="make a new case folder from a REFI-QDA project (.qdpx) of QDA software")
     m.add_argument("project", metavar="PROJECT.qdpx", help="the project as a QDA tool exports it")
     m.add_argument("case_dir", metavar="CASE_DIR", help="the case folder to write (new or empty)")
-    m.add_argument("--codebook", help="map codes onto this case folder's code book or this .qdc file (default:"
-                   " the project's own code book, read by casebook's convention)")
+    m.add_argument(
+        "--codebook",
+        help="map codes onto this case folder's code book or this .qdc file (default:"
+        " the project's own code book, read by casebook's convention)",
+    )
     m.add_argument("--force", action="store_true", help="replace the case files of a folder that holds some")
-    m.add_argument("--offsets", choices=["auto", "codepoints", "utf16"], default="auto",
-                   help="how the project counts text positions: code points as REFI-QDA says, or UTF-16 units as"
-                        " NVivo does (auto: by the project's origin)")
+    m.add_argument(
+        "--offsets",
+        choices=["auto", "codepoints", "utf16"],
+        default="auto",
+        help="how the project counts text positions: code points as REFI-QDA says, or UTF-16 units as"
+        " NVivo does (auto: by the project's origin)",
+    )
     m.set_defaults(run=_import)
     e = sub.add_parser("export-data", help="write the case folder (CSV files and datapackage.json) as a zip")
     e.add_argument("out", metavar="OUT.zip", help="archive to write (folders are created)")

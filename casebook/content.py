@@ -99,12 +99,23 @@ def media(html: str, image: str, mime: str, alt: str) -> Block:
     return {"type": "media", "html": html, "image": image, "mime": mime, "alt": alt}
 
 
-def table(header: Sequence[Sequence[Inline]], rows: Sequence[Sequence[Any]], widths: Sequence[int],
-          label: str | None = None, caption: str | None = None, classes: Sequence[str] = ()) -> Block:
+def table(
+    header: Sequence[Sequence[Inline]],
+    rows: Sequence[Sequence[Any]],
+    widths: Sequence[int],
+    label: str | None = None,
+    caption: str | None = None,
+    classes: Sequence[str] = (),
+) -> Block:
     """A table with one header row. A cell is inline content, or ``{"items": [...]}`` for a
     bullet list of inline items. With ``label`` and ``caption`` it is numbered ("Table 1")."""
-    block: Block = {"type": "table", "header": [list(h) for h in header], "rows": [list(r) for r in rows],
-                    "widths": list(widths), "classes": list(classes)}
+    block: Block = {
+        "type": "table",
+        "header": [list(h) for h in header],
+        "rows": [list(r) for r in rows],
+        "widths": list(widths),
+        "classes": list(classes),
+    }
     if label:
         block["label"] = label
     if caption:

@@ -151,8 +151,10 @@ def numbers(case: Case, kind: str) -> dict[str, Number]:
     frame = case.table(CLAIM_TABLES[kind])
     if "order" in frame.columns:
         frame = frame.sort_values("order", kind="stable")
-    return {str(ident): Number(f"E{offset + i}", claim_label(kind, str(ident)))
-            for i, ident in enumerate(frame["id"], start=1)}
+    return {
+        str(ident): Number(f"E{offset + i}", claim_label(kind, str(ident)))
+        for i, ident in enumerate(frame["id"], start=1)
+    }
 
 
 def link(claim: Claim) -> content.Inline:
@@ -172,8 +174,9 @@ analysis page ``analysis-<id>`` (:data:`ANALYSIS_LABEL`), clear of its own pages
 ANALYSIS_LABEL = "analysis-"
 
 
-def _source_blocks(source: Source, uses: dict[str, list[str]], links: bool,
-                   sections: str = SECTION_LABEL) -> list[content.Block]:
+def _source_blocks(
+    source: Source, uses: dict[str, list[str]], links: bool, sections: str = SECTION_LABEL
+) -> list[content.Block]:
     if source.kind == "excerpt":
         blocks = [content.quote(source.detail, source.title)]
         where = uses.get(str(source.id), [])
@@ -211,8 +214,11 @@ def entries(case: Case, kind: str, links: bool = True, sections: str = SECTION_L
     for claim in claims(case):
         if claim.kind != kind:
             continue
-        blocks.append(content.paragraph(content.strong(f"{claim.mark}."), f" {claim.text} — ", content.em(claim.where),
-                                        label=claim.label))
+        blocks.append(
+            content.paragraph(
+                content.strong(f"{claim.mark}."), f" {claim.text} — ", content.em(claim.where), label=claim.label
+            )
+        )
         stated = [s for s in claim.sources if s.kind == "passage"]
         if links and stated:  # back to the paragraphs whose markers lead here
             refs: list[content.Inline] = [content.strong("Stated in the text"), " — "]
@@ -256,8 +262,9 @@ def sources_index(case: Case, links: bool = True) -> content.Content:
         for key in keys:
             source = first[key]
             name = source.title if kind != "excerpt" else f"{source.id}, {source.title}"
-            shown: content.Inline = content.ref(passage_label(str(source.id)), name) if kind == "passage" and links \
-                else name
+            shown: content.Inline = (
+                content.ref(passage_label(str(source.id)), name) if kind == "passage" and links else name
+            )
             line: list[content.Inline] = [shown, ": "]
             for i, claim in enumerate(used_by[key]):
                 line += ([", "] if i else []) + [link(claim)]
@@ -313,7 +320,7 @@ class Support:
 
     @property
     def flag(self) -> str:
-        """"single source" (one interviewee or one document), "no quote or document", or ""."""
+        """ "single source" (one interviewee or one document), "no quote or document", or ""."""
         return {0: "no quote or document", 1: "single source"}.get(self.direct_sources, "")
 
 
@@ -326,13 +333,17 @@ def triangulation(case: Case) -> list[Support]:
     out = []
     for claim in claims(case):
         who = _distinct(speaker[str(s.id)] for s in claim.sources if s.kind == "excerpt")
-        out.append(Support(
-            claim, who, _distinct(organisation[w] for w in who),
-            _distinct(actor[w] for w in who if actor.get(w, "") not in ("", "nan", "<NA>")),
-            _distinct(str(s.id) for s in claim.sources if s.kind == "document"),
-            _distinct(str(s.id) for s in claim.sources if s.kind == "passage"),
-            any(s.kind == "synthesis" for s in claim.sources),
-        ))
+        out.append(
+            Support(
+                claim,
+                who,
+                _distinct(organisation[w] for w in who),
+                _distinct(actor[w] for w in who if actor.get(w, "") not in ("", "nan", "<NA>")),
+                _distinct(str(s.id) for s in claim.sources if s.kind == "document"),
+                _distinct(str(s.id) for s in claim.sources if s.kind == "passage"),
+                any(s.kind == "synthesis" for s in claim.sources),
+            )
+        )
     return out
 
 

@@ -143,6 +143,7 @@ def _band_positions(
 ) -> list[tuple[str, float]]:
     """x positions for the actors of the top band: above the boxes they act on, else at
     the left, then pushed apart so no two overlap."""
+
     def inside(node: str) -> float | None:
         d = g.nodes[node]
         if d["kind"] == "element" and node in boxes:
@@ -183,8 +184,13 @@ def aggregate(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         for n in names:
             group[n] = key
         out.add_node(
-            key, kind="actor", label=f"{len(names)} {level} actor groups", level=level, sector="mixed",
-            placement=placement, description=f"{len(names)} actor groups at the {level} level",
+            key,
+            kind="actor",
+            label=f"{len(names)} {level} actor groups",
+            level=level,
+            sector="mixed",
+            placement=placement,
+            description=f"{len(names)} actor groups at the {level} level",
         )
     merged: dict[tuple[str, str, str, str], dict] = {}
     for u, v, d in g.edges(data=True):
@@ -304,17 +310,30 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
     for element in sorted(lay.boxes, key=lambda e: lay.depth[e]):
         x0, y0, x1, y1 = lay.boxes[element]
         d = g.nodes[element]
-        shapes.append(dict(
-            type="rect", x0=x0, y0=y0, x1=x1, y1=y1, layer="below",
-            line=dict(color="#8a99a8", width=1.2), fillcolor=ELEMENT_FILL[min(lay.depth[element], 3)],
-        ))
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x0,
+                y0=y0,
+                x1=x1,
+                y1=y1,
+                layer="below",
+                line=dict(color="#8a99a8", width=1.2),
+                fillcolor=ELEMENT_FILL[min(lay.depth[element], 3)],
+            )
+        )
         leaf = not _children(g, element) and not _actors_in(g, element)
-        notes.append(dict(
-            x=(x0 + x1) / 2 if leaf else x0 + 0.15, y=(y0 + y1) / 2 if leaf else y1 - 0.12,
-            xanchor="center" if leaf else "left", yanchor="middle" if leaf else "top",
-            text=f"<b>{_wrap(d['label'], 14 if leaf else 40)}</b>", showarrow=False,
-            font=dict(size=font_size + 1 if lay.depth[element] < 2 else font_size, color="#24313d"),
-        ))
+        notes.append(
+            dict(
+                x=(x0 + x1) / 2 if leaf else x0 + 0.15,
+                y=(y0 + y1) / 2 if leaf else y1 - 0.12,
+                xanchor="center" if leaf else "left",
+                yanchor="middle" if leaf else "top",
+                text=f"<b>{_wrap(d['label'], 14 if leaf else 40)}</b>",
+                showarrow=False,
+                font=dict(size=font_size + 1 if lay.depth[element] < 2 else font_size, color="#24313d"),
+            )
+        )
 
     # The framework's own sequence (drivers -> dynamics -> actions) between sibling boxes.
     for element, d in g.nodes(data=True):
@@ -326,10 +345,24 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
         a, b = lay.boxes[element], lay.boxes[nxt]
         y = (max(a[1], b[1]) + min(a[3], b[3])) / 2
         start, end = (a[2], y) if a[2] <= b[0] else (a[0], y), (b[0], y) if a[2] <= b[0] else (b[2], y)
-        notes.append(dict(
-            x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y", text="",
-            showarrow=True, arrowhead=3, arrowsize=1.4, arrowwidth=4, arrowcolor="#9aa7b4",
-        ))
+        notes.append(
+            dict(
+                x=end[0],
+                y=end[1],
+                ax=start[0],
+                ay=start[1],
+                xref="x",
+                yref="y",
+                axref="x",
+                ayref="y",
+                text="",
+                showarrow=True,
+                arrowhead=3,
+                arrowsize=1.4,
+                arrowwidth=4,
+                arrowcolor="#9aa7b4",
+            )
+        )
 
     # Arrows of institutional work.
     pairs: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
@@ -352,67 +385,146 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
             width = 2.6 + (min(d.get("count", 1), 20) - 1) * 0.3
             faded = d["status"] == "missing"
             cut = _head_start(points, 0.3)  # the last stretch is drawn by the arrowhead
-            fig.add_trace(go.Scatter(
-                x=[p[0] for p in points[: cut + 1]], y=[p[1] for p in points[: cut + 1]],
-                mode="lines", showlegend=False,
-                line=dict(color=colour, width=width, dash=STATUS_DASH[d["status"]]), opacity=0.55 if faded else 1,
-                hoverinfo="skip",
-            ))
-            notes.append(dict(
-                x=points[-1][0], y=points[-1][1], ax=points[cut][0], ay=points[cut][1], xref="x", yref="y",
-                axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.1, arrowwidth=width,
-                arrowcolor=colour, opacity=0.55 if faded else 1,
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[p[0] for p in points[: cut + 1]],
+                    y=[p[1] for p in points[: cut + 1]],
+                    mode="lines",
+                    showlegend=False,
+                    line=dict(color=colour, width=width, dash=STATUS_DASH[d["status"]]),
+                    opacity=0.55 if faded else 1,
+                    hoverinfo="skip",
+                )
+            )
+            notes.append(
+                dict(
+                    x=points[-1][0],
+                    y=points[-1][1],
+                    ax=points[cut][0],
+                    ay=points[cut][1],
+                    xref="x",
+                    yref="y",
+                    axref="x",
+                    ayref="y",
+                    text="",
+                    showarrow=True,
+                    arrowhead=2,
+                    arrowsize=1.1,
+                    arrowwidth=width,
+                    arrowcolor=colour,
+                    opacity=0.55 if faded else 1,
+                )
+            )
             mid = points[len(points) // 2]
             label, xshift, yshift = _place_label(start, end, _edge_label(d), small)
-            notes.append(dict(
-                x=mid[0], y=mid[1], text=label, xshift=xshift, yshift=yshift,
-                showarrow=False, font=dict(size=small, color=colour), bgcolor="rgba(255,255,255,0.85)",
-                opacity=0.7 if faded else 1,
-            ))
-            hover = [f"<b>{g.nodes[u]['label']} → {g.nodes[v]['label']}</b>",
-                     f"{d['work_type'].capitalize()} work, {STATUS_TEXT[d['status']]}", d["description"]]
+            notes.append(
+                dict(
+                    x=mid[0],
+                    y=mid[1],
+                    text=label,
+                    xshift=xshift,
+                    yshift=yshift,
+                    showarrow=False,
+                    font=dict(size=small, color=colour),
+                    bgcolor="rgba(255,255,255,0.85)",
+                    opacity=0.7 if faded else 1,
+                )
+            )
+            hover = [
+                f"<b>{g.nodes[u]['label']} → {g.nodes[v]['label']}</b>",
+                f"{d['work_type'].capitalize()} work, {STATUS_TEXT[d['status']]}",
+                d["description"],
+            ]
             hover += [f"• {a}" for a in d["activities"][:8]]
             if d["evidence"]:
                 hover.append("Evidence: " + "; ".join(d["evidence"][:6]))
-            fig.add_trace(go.Scatter(
-                x=[mid[0]], y=[mid[1]], mode="markers", marker=dict(size=18, color="rgba(0,0,0,0)"),
-                hovertext=_hover(hover), hoverinfo="text", showlegend=False, name=d["id"],
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[mid[0]],
+                    y=[mid[1]],
+                    mode="markers",
+                    marker=dict(size=18, color="rgba(0,0,0,0)"),
+                    hovertext=_hover(hover),
+                    hoverinfo="text",
+                    showlegend=False,
+                    name=d["id"],
+                )
+            )
 
     # Actor groups: boxes with their names; hovering lists who they are.
     for actor, (x, y) in lay.actors.items():
         d = g.nodes[actor]
-        shapes.append(dict(
-            type="rect", x0=x - ACTOR_W / 2, y0=y - ACTOR_H / 2, x1=x + ACTOR_W / 2, y1=y + ACTOR_H / 2,
-            line=dict(color=ACTOR_LINE, width=1.6), fillcolor=ACTOR_FILL, layer="above",
-        ))
-        notes.append(dict(
-            x=x, y=y, text=_wrap(d["label"], 16 if font_size < 12 else 20), showarrow=False,
-            font=dict(size=font_size, color="#1b2733"),
-        ))
-    fig.add_trace(go.Scatter(
-        x=[p[0] for p in lay.actors.values()], y=[p[1] for p in lay.actors.values()], mode="markers",
-        marker=dict(size=40, color="rgba(0,0,0,0)", symbol="square"), showlegend=False, hoverinfo="text",
-        hovertext=[_hover([f"<b>{g.nodes[a]['label']}</b>", g.nodes[a]["description"]]) for a in lay.actors],
-        name="actor groups",
-    ))
+        shapes.append(
+            dict(
+                type="rect",
+                x0=x - ACTOR_W / 2,
+                y0=y - ACTOR_H / 2,
+                x1=x + ACTOR_W / 2,
+                y1=y + ACTOR_H / 2,
+                line=dict(color=ACTOR_LINE, width=1.6),
+                fillcolor=ACTOR_FILL,
+                layer="above",
+            )
+        )
+        notes.append(
+            dict(
+                x=x,
+                y=y,
+                text=_wrap(d["label"], 16 if font_size < 12 else 20),
+                showarrow=False,
+                font=dict(size=font_size, color="#1b2733"),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[p[0] for p in lay.actors.values()],
+            y=[p[1] for p in lay.actors.values()],
+            mode="markers",
+            marker=dict(size=40, color="rgba(0,0,0,0)", symbol="square"),
+            showlegend=False,
+            hoverinfo="text",
+            hovertext=[_hover([f"<b>{g.nodes[a]['label']}</b>", g.nodes[a]["description"]]) for a in lay.actors],
+            name="actor groups",
+        )
+    )
 
     # Legend: colour = type of work, line style = status.
     for work in WORK_TYPES:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=f"{work.capitalize()} work",
-                                 line=dict(color=WORK_COLOURS[work], width=3)))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=f"{work.capitalize()} work",
+                line=dict(color=WORK_COLOURS[work], width=3),
+            )
+        )
     for status, dash in STATUS_DASH.items():
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=STATUS_TEXT[status].capitalize(),
-                                 line=dict(color="#555555", width=2, dash=dash)))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=STATUS_TEXT[status].capitalize(),
+                line=dict(color="#555555", width=2, dash=dash),
+            )
+        )
 
     for i, trace in enumerate(fig.data):  # fixed ids: plotly would otherwise draw random ones into the SVG
         trace.uid = f"f1-{i}"
     fig.update_layout(
-        width=WIDTH, height=HEIGHT, margin=dict(l=10, r=10, t=10, b=50),
-        title=dict(text=""), font=dict(family=FONT, size=font_size),
-        shapes=shapes, annotations=notes, plot_bgcolor="white", paper_bgcolor="white", hovermode="closest",
-        showlegend=True, legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.01, yanchor="top"),
+        width=WIDTH,
+        height=HEIGHT,
+        margin=dict(l=10, r=10, t=10, b=50),
+        title=dict(text=""),
+        font=dict(family=FONT, size=font_size),
+        shapes=shapes,
+        annotations=notes,
+        plot_bgcolor="white",
+        paper_bgcolor="white",
+        hovermode="closest",
+        showlegend=True,
+        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.01, yanchor="top"),
         xaxis=dict(range=[-0.05, CANVAS_W + 0.05], visible=False, fixedrange=True),
         yaxis=dict(range=[-0.05, CANVAS_H + 0.05], visible=False, fixedrange=True, scaleanchor="x"),
         meta=dict(aggregated=aggregated),
@@ -451,9 +563,14 @@ def interactive_html(case: Case) -> str:
     fig = figure(case, font_size=10)
     fig.update_layout(width=None, height=None, autosize=True)
     body = pio.to_html(
-        fig, full_html=False, include_plotlyjs=False, include_mathjax=False, div_id=div_id(),
+        fig,
+        full_html=False,
+        include_plotlyjs=False,
+        include_mathjax=False,
+        div_id=div_id(),
         config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
-        default_width="100%", default_height="540px",
+        default_width="100%",
+        default_height="540px",
     )
     label = "Interactive version of Figure 1. " + " ".join(description(case))
     return f'<div class="casebook-plotly" role="figure" aria-label="{html.escape(label)}">{body}</div>'
@@ -515,8 +632,11 @@ def static_svg(case: Case, folder: Path | str | None = None) -> str:
 def is_current(fig: go.Figure, folder: Path, stem: str = "figure1") -> bool:
     """Whether ``folder``'s static twins (SVG, PNG, PDF) show ``fig``."""
     key = folder / STATIC_KEY
-    return (key.is_file() and key.read_text(encoding="utf-8").strip() == static_key(fig)
-            and all((folder / f"{stem}.{fmt}").is_file() for fmt in ("svg", "png", "pdf")))
+    return (
+        key.is_file()
+        and key.read_text(encoding="utf-8").strip() == static_key(fig)
+        and all((folder / f"{stem}.{fmt}").is_file() for fmt in ("svg", "png", "pdf"))
+    )
 
 
 def bundle(case: Case) -> FigureBundle:

@@ -48,13 +48,22 @@ def graph(case: Case) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     for row in case.framework.sort_values("order", kind="stable").itertuples():
         g.add_node(
-            str(row.id), kind="element", label=str(row.label), parent=_optional(row.parent),
-            leads_to=_optional(row.leads_to), description=str(row.description),
+            str(row.id),
+            kind="element",
+            label=str(row.label),
+            parent=_optional(row.parent),
+            leads_to=_optional(row.leads_to),
+            description=str(row.description),
         )
     for row in case.actors.sort_values("order", kind="stable").itertuples():
         g.add_node(
-            str(row.id), kind="actor", label=str(row.label), level=str(row.level), sector=str(row.sector),
-            placement=str(row.placement), description=str(row.description),
+            str(row.id),
+            kind="actor",
+            label=str(row.label),
+            level=str(row.level),
+            sector=str(row.sector),
+            placement=str(row.placement),
+            description=str(row.description),
         )
     activities: dict[str, list[str]] = {}
     for w in case.institutional_work.sort_values("order", kind="stable").itertuples():
@@ -63,8 +72,14 @@ def graph(case: Case) -> nx.MultiDiGraph:
     evidence = evidence_labels(case, "relation")
     for row in case.relations.itertuples():
         g.add_edge(
-            str(row.source), str(row.target), key=str(row.id), id=str(row.id), work_type=str(row.work_type),
-            status=str(row.status), description=str(row.description), activities=activities.get(str(row.id), []),
+            str(row.source),
+            str(row.target),
+            key=str(row.id),
+            id=str(row.id),
+            work_type=str(row.work_type),
+            status=str(row.status),
+            description=str(row.description),
+            activities=activities.get(str(row.id), []),
             evidence=evidence.get(str(row.id), []),
         )
     return g

@@ -42,10 +42,14 @@ def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
             written.append(folder / name)
         return written
     descriptor = schema.descriptor()
-    descriptor.update(name=folder.resolve().name.lower().replace(" ", "-") or "my-case",
-                      title=f"The case in {folder.name}", description="What the case is about: fill this in.")
-    (folder / schema.DESCRIPTOR_NAME).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                                                 encoding="utf-8")
+    descriptor.update(
+        name=folder.resolve().name.lower().replace(" ", "-") or "my-case",
+        title=f"The case in {folder.name}",
+        description="What the case is about: fill this in.",
+    )
+    (folder / schema.DESCRIPTOR_NAME).write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     written.append(folder / schema.DESCRIPTOR_NAME)
     for res in schema.resources_():
         buffer = io.StringIO()
@@ -57,8 +61,9 @@ def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
     return written
 
 
-def problems_after_edit(source: Path | str, file: str, row: int, column: str, value: str,
-                        shown_as: str = "my-case") -> list[str]:
+def problems_after_edit(
+    source: Path | str, file: str, row: int, column: str, value: str, shown_as: str = "my-case"
+) -> list[str]:
     """What ``casebook check`` says after one cell of a *copy* of ``source`` is changed:
     line ``row`` of ``file`` (counted as the messages and an editor count: the header is
     line 1, the first row of data line 2), column ``column``, set to ``value``. The copy
@@ -103,7 +108,12 @@ def qda_round_trip(source: Path | str, shown_as: str = "my-case", codebook_as: s
         folder = Path(tmp) / shown_as
         report = import_project(project, folder, codebook=source)
         _, problems = check(folder)
-        lines = [f"$ python -m casebook import-qdpx project.qdpx {shown_as} --codebook {codebook_as or source}",
-                 *summary(report), f"wrote {len(report.written)} files into {shown_as}", "",
-                 f"$ python -m casebook check {shown_as}", *map(str, problems)]
+        lines = [
+            f"$ python -m casebook import-qdpx project.qdpx {shown_as} --codebook {codebook_as or source}",
+            *summary(report),
+            f"wrote {len(report.written)} files into {shown_as}",
+            "",
+            f"$ python -m casebook check {shown_as}",
+            *map(str, problems),
+        ]
         return [line.replace(str(folder), shown_as) for line in lines]

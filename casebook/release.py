@@ -77,8 +77,9 @@ def _files(root: Path, under: str) -> list[Member]:
     return [Member(p, f"{under}/{p.relative_to(root).as_posix()}") for p in sorted(root.rglob("*")) if p.is_file()]
 
 
-def members(project: Path, build: Path, data: Path, figures: Path | None, name: str,
-            extra: Iterable[Path] = ()) -> list[Member]:
+def members(
+    project: Path, build: Path, data: Path, figures: Path | None, name: str, extra: Iterable[Path] = ()
+) -> list[Member]:
     """Everything that goes into the bundle, sorted by its name in the archive."""
     out: list[Member] = []
     out += _files(build / "html", "site")
@@ -113,19 +114,27 @@ def _date(project: Path) -> str:
 
 
 def _versions() -> list[dict]:
-    entities = [{
-        "@id": f"https://www.python.org/downloads/release/python-{platform.python_version().replace('.', '')}/",
-        "@type": "SoftwareApplication", "name": "Python", "version": platform.python_version(),
-    }]
+    entities = [
+        {
+            "@id": f"https://www.python.org/downloads/release/python-{platform.python_version().replace('.', '')}/",
+            "@type": "SoftwareApplication",
+            "name": "Python",
+            "version": platform.python_version(),
+        }
+    ]
     for name in PACKAGES:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
             continue
-        entities.append({
-            "@id": f"https://pypi.org/project/{name}/{version}/", "@type": "SoftwareApplication",
-            "name": name, "version": version,
-        })
+        entities.append(
+            {
+                "@id": f"https://pypi.org/project/{name}/{version}/",
+                "@type": "SoftwareApplication",
+                "name": name,
+                "version": version,
+            }
+        )
     return entities
 
 
@@ -133,24 +142,35 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
     """The RO-Crate 1.1 metadata describing ``members_``."""
     licences = [
         {"@id": url, "@type": "CreativeWork", "name": name, "description": f"Applies to {scope}."}
-        for file, (url, name, scope) in LICENCES.items() if (project / file).is_file()
+        for file, (url, name, scope) in LICENCES.items()
+        if (project / file).is_file()
     ]
     software = _versions()
     file_entities = [
         {
-            "@id": m.name, "@type": "File", "name": Path(m.name).name, "contentSize": str(m.source.stat().st_size),
-            "encodingFormat": _format(m.name), "sha256": files.sha256(m.source),
+            "@id": m.name,
+            "@type": "File",
+            "name": Path(m.name).name,
+            "contentSize": str(m.source.stat().st_size),
+            "encodingFormat": _format(m.name),
+            "sha256": files.sha256(m.source),
         }
         for m in members_
     ]
     sources = []
     for source in book.sources:
         article = "doi.org/" in source["path"]
-        entity = {"@id": source["path"], "@type": "ScholarlyArticle" if article else "CreativeWork",
-                  "name": source.get("title") or source["path"]}
+        entity = {
+            "@id": source["path"],
+            "@type": "ScholarlyArticle" if article else "CreativeWork",
+            "name": source.get("title") or source["path"],
+        }
         sources.append(entity | ({"identifier": source["path"]} if article else {}))
     root = {
-        "@id": "./", "@type": "Dataset", "name": book.title, "datePublished": _date(project),
+        "@id": "./",
+        "@type": "Dataset",
+        "name": book.title,
+        "datePublished": _date(project),
         "description": book.description or book.title,
         "hasPart": [{"@id": m.name} for m in members_],
         "mentions": [{"@id": s["@id"]} for s in software],
@@ -160,8 +180,12 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
         root["license"] = {"@id": LICENCES["LICENSE-CC-BY-4.0"][0]}
     if sources:
         root["citation"] = [{"@id": s["@id"]} for s in sources]
-    descriptor = {"@id": METADATA, "@type": "CreativeWork", "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
-                  "about": {"@id": "./"}}
+    descriptor = {
+        "@id": METADATA,
+        "@type": "CreativeWork",
+        "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
+        "about": {"@id": "./"},
+    }
     graph = [descriptor, root, *file_entities, *sources, *licences, *software]
     return {"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": graph}
 
@@ -179,8 +203,15 @@ def write_data(case, out: Path | str) -> Path:
     return files.write(out, data_zip(case))
 
 
-def write(project: Path, build: Path, out: Path, extra: Iterable[Path] = (), data: Path | None = None,
-          book: Path | None = None, figures: Path | None = None) -> Path:
+def write(
+    project: Path,
+    build: Path,
+    out: Path,
+    extra: Iterable[Path] = (),
+    data: Path | None = None,
+    book: Path | None = None,
+    figures: Path | None = None,
+) -> Path:
     """Write the bundle of the book in ``book`` (default: ``project``) and the case in
     ``data`` (default: ``project/data``), built into ``build``, to ``out``; return its path."""
     data = data or project / "data"

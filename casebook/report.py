@@ -20,8 +20,19 @@ from pathlib import Path
 from .case import Case
 from .files import sha256
 
-PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "sphinxcontrib-bibtex", "pandas", "plotly", "networkx",
-            "kaleido", "lxml", "nbval", "casebook")
+PACKAGES = (
+    "jupyter-book",
+    "sphinx",
+    "myst-nb",
+    "sphinxcontrib-bibtex",
+    "pandas",
+    "plotly",
+    "networkx",
+    "kaleido",
+    "lxml",
+    "nbval",
+    "casebook",
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +57,9 @@ def source_epoch(project: Path) -> int:
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True,
-                             check=True, timeout=10).stdout.strip()
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
         return int(out)
     except (OSError, subprocess.SubprocessError, ValueError):
         return 0
@@ -121,6 +133,10 @@ def nbval_result(junit_xml: Path) -> NbvalResult | None:
     if suite is None:
         return None
     return NbvalResult(
-        int(suite.get("tests", 0)), int(suite.get("failures", 0)), int(suite.get("errors", 0)),
-        int(suite.get("skipped", 0)), float(suite.get("time", 0.0)), suite.get("timestamp", ""),
+        int(suite.get("tests", 0)),
+        int(suite.get("failures", 0)),
+        int(suite.get("errors", 0)),
+        int(suite.get("skipped", 0)),
+        float(suite.get("time", 0.0)),
+        suite.get("timestamp", ""),
     )

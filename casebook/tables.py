@@ -46,9 +46,12 @@ class Table:
     def block(self) -> content.Block:
         """The table as a content block (:mod:`casebook.content`)."""
         return content.table(
-            [[h] for h in self.shown_header or self.header], [[_cell(cell) for cell in row] for row in self.rows],
+            [[h] for h in self.shown_header or self.header],
+            [[_cell(cell) for cell in row] for row in self.rows],
             self.widths,
-            label=self.label, caption=self.caption, classes=self.classes,
+            label=self.label,
+            caption=self.caption,
+            classes=self.classes,
         )
 
     def json(self) -> str:
@@ -108,9 +111,7 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
 
 def interviewees(case: Case) -> Table:
     """Table 2 – Interviewees (Appendix 1): letter, role and organisation."""
-    rows = tuple(
-        (str(p.id), str(p.role), str(p.organization)) for p in case.interviewees.itertuples()
-    )
+    rows = tuple((str(p.id), str(p.role), str(p.organization)) for p in case.interviewees.itertuples())
     return Table("table-2", "Interviewees", ("Interviewee", "Role", "Organization"), rows, (16, 42, 42))
 
 
@@ -149,10 +150,7 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
             continue
         path = _element_path(case, str(element.id)) or [str(element.label)]
         name = path[0] + (": " + ", ".join(p[0].lower() + p[1:] for p in path[1:]) if len(path) > 1 else "")
-        bullets = tuple(
-            mark(str(f.id), finding_text(str(f.text), f.note))
-            for f in mine.itertuples()
-        )
+        bullets = tuple(mark(str(f.id), finding_text(str(f.text), f.note)) for f in mine.itertuples())
         rows.append((name, bullets))
     header = ("Element of the framework", "In the case")
     return Table("table-3", "Collaborative governance in practice", header, tuple(rows), (28, 72))
@@ -180,7 +178,8 @@ def errata(case: Case, kind: str | None = None) -> Table:
     sections = case.sections.set_index("id")["title"]
     rows = tuple(
         (str(sections[e.location]), str(e.source_form), str(e.edition_form), str(e.grounds), str(e.note))
-        for e in case.errata.itertuples() if kind is None or e.kind == kind
+        for e in case.errata.itertuples()
+        if kind is None or e.kind == kind
     )
     header = ("Where", "The source prints", "This edition prints", "Grounds", "Why")
     if kind == "inconsistency":
@@ -215,17 +214,41 @@ def code_book(case: Case) -> Table:
 
     rows: list[tuple[Cell, ...]] = []
     for e in _ordered(case.framework).itertuples():
-        rows.append((str(e.label), "framework element", str(coded("framework", e.id)),
-                     str(int((findings["element"] == e.id).sum())), "–", str(int((relations["target"] == e.id).sum()))))
+        rows.append(
+            (
+                str(e.label),
+                "framework element",
+                str(coded("framework", e.id)),
+                str(int((findings["element"] == e.id).sum())),
+                "–",
+                str(int((relations["target"] == e.id).sum())),
+            )
+        )
     for t in WORK_TYPES:
-        rows.append((WORK_TYPE_HEADERS[t], "type of institutional work", str(coded("work_type", t)), "–",
-                     str(int((work["work_type"] == t).sum())), str(int((relations["work_type"] == t).sum()))))
+        rows.append(
+            (
+                WORK_TYPE_HEADERS[t],
+                "type of institutional work",
+                str(coded("work_type", t)),
+                "–",
+                str(int((work["work_type"] == t).sum())),
+                str(int((relations["work_type"] == t).sum())),
+            )
+        )
     for a in _ordered(case.actors).itertuples():
         spoken = set(speakers.loc[speakers["actor"] == a.id, "id"])
         tagged = set(codings.loc[(codings["scheme"] == "actor") & (codings["code"] == a.id), "excerpt"])
         quotes = len(spoken | tagged)  # a quote both spoken by a member and coded with the group counts once
-        rows.append((str(a.label), "actor group", str(quotes), "–", str(int((work["actor"] == a.id).sum())),
-                     str(int((relations["source"] == a.id).sum()))))
+        rows.append(
+            (
+                str(a.label),
+                "actor group",
+                str(quotes),
+                "–",
+                str(int((work["actor"] == a.id).sum())),
+                str(int((relations["source"] == a.id).sum())),
+            )
+        )
     header = ("Code", "Code book", "Quotes", "Findings (Table 3)", "Activities (Table 1)", "Arrows (Figure 1)")
     return Table(None, None, header, tuple(rows), (26, 22, 10, 14, 14, 14))
 
@@ -248,12 +271,30 @@ def coded_quotes(case: Case) -> Table:
     return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18))
 
 
-TRIANGULATION_HEADER = ("E", "Claim", "Interviewees", "Organisations", "Actor groups", "Documents",
-                        "Passages", "Rests on", "Flag")
+TRIANGULATION_HEADER = (
+    "E",
+    "Claim",
+    "Interviewees",
+    "Organisations",
+    "Actor groups",
+    "Documents",
+    "Passages",
+    "Rests on",
+    "Flag",
+)
 
 SOFT = "\u00ad"  # narrow columns break these headings where a hyphen may go, and show the hyphen
-TRIANGULATION_SHOWN = ("E", "Claim", f"Inter{SOFT}viewees", f"Organ{SOFT}isations", "Actor groups",
-                       f"Docu{SOFT}ments", f"Pass{SOFT}ages", "Rests on", "Flag")
+TRIANGULATION_SHOWN = (
+    "E",
+    "Claim",
+    f"Inter{SOFT}viewees",
+    f"Organ{SOFT}isations",
+    "Actor groups",
+    f"Docu{SOFT}ments",
+    f"Pass{SOFT}ages",
+    "Rests on",
+    "Flag",
+)
 
 
 def triangulation(case: Case, evidence: bool = True) -> Table:
@@ -267,8 +308,26 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
     rows = []
     for s in supports(case):
         mark = Linked(s.claim.mark, s.claim.mark, s.claim.label) if evidence else s.claim.mark
-        rows.append((mark, f"{s.claim.shown_in}: {s.claim.text}", str(len(s.interviewees)), str(len(s.organisations)),
-                     str(len(s.actor_groups)), str(len(s.documents)), str(len(s.passages)), s.basis, s.flag))
+        rows.append(
+            (
+                mark,
+                f"{s.claim.shown_in}: {s.claim.text}",
+                str(len(s.interviewees)),
+                str(len(s.organisations)),
+                str(len(s.actor_groups)),
+                str(len(s.documents)),
+                str(len(s.passages)),
+                s.basis,
+                s.flag,
+            )
+        )
     # Not numbered: Tables 1-3 keep the article's numbers; the page's heading names this one.
-    return Table("triangulation", None, TRIANGULATION_HEADER,
-                 tuple(rows), (6, 24, 10, 10, 9, 10, 9, 11, 11), ("casebook-sortable",), TRIANGULATION_SHOWN)
+    return Table(
+        "triangulation",
+        None,
+        TRIANGULATION_HEADER,
+        tuple(rows),
+        (6, 24, 10, 10, 9, 10, 9, 11, 11),
+        ("casebook-sortable",),
+        TRIANGULATION_SHOWN,
+    )

@@ -53,8 +53,9 @@ LABEL_COLUMNS = frozenset({"label", "title", "role", "organization", "short_orga
 every invisible format character; unlike identifiers, they may be written in any script."""
 
 # Columns that hold ids of other rows without a pattern of their own (the rules below check them).
-_REFERENCES = frozenset({("relations", "target"), ("codings", "code"), ("evidence", "claim_id"),
-                         ("evidence", "evidence_id")})
+_REFERENCES = frozenset(
+    {("relations", "target"), ("codings", "code"), ("evidence", "claim_id"), ("evidence", "evidence_id")}
+)
 
 
 def _kinds(resource: Resource) -> dict[str, str]:
@@ -152,10 +153,7 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, list[Problem]]:
             if pos >= exc.start - start:
                 col = header[i] if i < len(header) else None
                 break
-        msg = (
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read);"
-            " save the file with UTF-8 encoding"
-        )
+        msg = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); save the file with UTF-8 encoding"
         return None, [Problem(shown, line, col, msg)]
 
 
@@ -196,8 +194,9 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
     fields = resource.fields
     kinds = _kinds(resource)
     # (field, its cell's index, free text?) once per table, not looked up per cell
-    plan = [(f, columns[f.name], f.type not in ("integer", "year") and not f.pattern and f.enum is None)
-            for f in fields]
+    plan = [
+        (f, columns[f.name], f.type not in ("integer", "year") and not f.pattern and f.enum is None) for f in fields
+    ]
     plain_text = _PLAIN.fullmatch
     width = len(header)
     line = reader.line_num
@@ -305,7 +304,9 @@ def _foreign_key_problems(case: _Folder) -> Iterator[Problem]:
                 value = row[fk.field]
                 if value is not None and value not in known:
                     yield Problem(
-                        case.shown(res.name), line, fk.field,
+                        case.shown(res.name),
+                        line,
+                        fk.field,
                         f"{value!r} is not an id in {target}{_suggest(str(value), map(str, known))}{_looks(value)};"
                         f" known ids: {_choices(sorted(map(str, known)))}",
                     )
@@ -319,7 +320,9 @@ def _reference(
     if value is not None and value not in known and all(t in case.tables for t in pools):
         files = " or ".join(schema.resource(t).path for t in pools)
         yield Problem(
-            case.shown(name), line, column,
+            case.shown(name),
+            line,
+            column,
             f"{value!r} is not an id in {files}{_suggest(str(value), map(str, known))}{_looks(value)};"
             f" known ids: {_choices(sorted(map(str, known)))}",
         )
@@ -379,7 +382,9 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
         for column, rel_column in (("actor", "source"), ("work_type", "work_type")):
             if row[column] is not None and row[column] != rel[rel_column]:
                 yield Problem(
-                    case.shown("institutional_work"), line, column,
+                    case.shown("institutional_work"),
+                    line,
+                    column,
                     f"{row[column]!r} differs from the {rel_column} {rel[rel_column]!r} of relation {rel['id']!r}",
                 )
 
@@ -390,7 +395,9 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
         if scheme_ == "work_type":
             if row["code"] is not None and row["code"] not in work_types:
                 yield Problem(
-                    case.shown("codings"), line, "code",
+                    case.shown("codings"),
+                    line,
+                    "code",
                     f"{row['code']!r} is not a type of institutional work{_suggest(str(row['code']), work_types)};"
                     f" allowed: {', '.join(schema.WORK_TYPES)}",
                 )
@@ -429,7 +436,9 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
             for line, row in case.rows(table):
                 if (claim_type, row["id"]) not in linked:
                     yield Problem(
-                        case.shown(table), line, "id",
+                        case.shown(table),
+                        line,
+                        "id",
                         f"{claim_type} {row['id']!r} has no evidence; add a row to evidence.csv"
                         " (use evidence_type 'synthesis' with a note if it is the authors' own synthesis)",
                     )
@@ -469,7 +478,9 @@ def _descriptor_problems(root: Path) -> Iterator[Problem]:
             yield Problem(shown, None, "resources", f"does not describe the table {name!r}")
         elif found[name].get("schema") != res["schema"] or found[name].get("path") != res["path"]:
             yield Problem(
-                shown, None, "resources",
+                shown,
+                None,
+                "resources",
                 f"describes {name!r} differently from casebook's schema (casebook/datapackage.json); copy that entry",
             )
     for name in found.keys() - expected.keys():

@@ -51,8 +51,9 @@ def execute(path: Path, data_dir: Path) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute(env={**os.environ, "CASEBOOK_DATA": str(data_dir)})
     return nb
 
@@ -85,8 +86,11 @@ def compare_tables(case: Case, notebooks: dict[str, nbformat.NotebookNode]) -> l
     from . import tables
 
     checks = []
-    for label, build in (("table-1", tables.institutional_work), ("table-2", tables.interviewees),
-                         ("table-3", tables.governance_in_practice)):
+    for label, build in (
+        ("table-1", tables.institutional_work),
+        ("table-2", tables.interviewees),
+        ("table-3", tables.governance_in_practice),
+    ):
         committed = _committed_table(notebooks, label)
         name = f"{label.replace('-', ' ').capitalize()} (regenerated from data vs committed notebook output)"
         if committed is None:

@@ -76,7 +76,7 @@ def seed_paragraphs(seed: Path = SEED) -> dict[str, str]:
     the paragraph before the quote (how the extraction lays out a quote inside a paragraph).
     """
     text = seed.read_text(encoding="utf-8")
-    body = text[text.index("#### INTRODUCTION"):text.index("#### REFERENCES")]
+    body = text[text.index("#### INTRODUCTION") : text.index("#### REFERENCES")]
     out: dict[str, str] = {}
     section, number, last = None, 0, None
     for block in (b.strip() for b in re.split(r"\n\s*\n", body)):
@@ -201,8 +201,10 @@ def problems(paragraphs: list[Paragraph], record: list[dict[str, str]], seed: di
             found.append(f"{where}: not audited; run scripts/audit.py update, then fill in 'restates'")
             continue
         if row["digest"] != p.digest:
-            found.append(f"{where}: changed since it was audited (digest {p.digest}, recorded {row['digest']});"
-                         " read it against the source again (scripts/audit.py show) and update the row")
+            found.append(
+                f"{where}: changed since it was audited (digest {p.digest}, recorded {row['digest']});"
+                " read it against the source again (scripts/audit.py show) and update the row"
+            )
         locators = [x.strip() for x in row["restates"].split(";") if x.strip()]
         if not locators:
             found.append(f"{where}: 'restates' is empty")
@@ -213,8 +215,10 @@ def problems(paragraphs: list[Paragraph], record: list[dict[str, str]], seed: di
                 found.append(f"{where}: restates {locator!r}, which is no paragraph of the source")
         sources = " ".join(seed[x] for x in locators if x in seed)
         if sources and not SPECIAL & set(locators) and similarity(p.text, sources) < MIN_SIMILARITY:
-            found.append(f"{where}: shares only {similarity(p.text, sources):.0%} of its content words with"
-                         f" {row['restates']}; is the locator right?")
+            found.append(
+                f"{where}: shares only {similarity(p.text, sources):.0%} of its content words with"
+                f" {row['restates']}; is the locator right?"
+            )
     places = {(p.page, str(p.n)) for p in paragraphs}
     for row in record:
         if (row["page"], row["n"]) not in places:
@@ -233,8 +237,15 @@ def update(paragraphs: list[Paragraph], record: list[dict[str, str]]) -> list[di
             rows.append(old)
         else:
             guess = (old["restates"] + "?") if old and old["restates"] else ""
-            rows.append({"page": p.page, "n": str(p.n), "digest": p.digest, "restates": guess,
-                         "note": old["note"] if old else ""})
+            rows.append(
+                {
+                    "page": p.page,
+                    "n": str(p.n),
+                    "digest": p.digest,
+                    "restates": guess,
+                    "note": old["note"] if old else "",
+                }
+            )
     return rows
 
 

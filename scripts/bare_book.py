@@ -19,9 +19,7 @@ from pathlib import Path
 
 MARKDOWN = 7
 NOTEBOOKS = 11
-LOREM = (
-    "This chapter is prose only, about as long as a chapter of the edition. " * 12
-).strip()
+LOREM = ("This chapter is prose only, about as long as a chapter of the edition. " * 12).strip()
 
 
 def notebook(n: int) -> dict:
@@ -34,12 +32,19 @@ def notebook(n: int) -> dict:
     return {
         "cells": [
             cell("markdown", f"# Notebook chapter {n}\n\n{LOREM}", f"md-{n}"),
-            cell("code", "import pandas as pd\nimport plotly.graph_objects as go\n\n"
-                         "frame = pd.DataFrame({'a': range(5), 'b': list('vwxyz')})\nframe", f"code-{n}"),
+            cell(
+                "code",
+                "import pandas as pd\nimport plotly.graph_objects as go\n\n"
+                "frame = pd.DataFrame({'a': range(5), 'b': list('vwxyz')})\nframe",
+                f"code-{n}",
+            ),
         ],
-        "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                     "language_info": {"name": "python"}},
-        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
     }
 
 
@@ -47,14 +52,17 @@ def write(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "_config.yml").write_text(
         "title: A bare book\nauthor: nobody\nonly_build_toc_files: true\n"
-        "execute:\n  execute_notebooks: force\n  timeout: 120\n", encoding="utf-8")
+        "execute:\n  execute_notebooks: force\n  timeout: 120\n",
+        encoding="utf-8",
+    )
     chapters = [f"chapter-{i}" for i in range(1, MARKDOWN + 1)] + [f"notebook-{i}" for i in range(1, NOTEBOOKS + 1)]
     toc = "format: jb-book\nroot: intro\nchapters:\n" + "".join(f"  - file: {c}\n" for c in chapters)
     (folder / "_toc.yml").write_text(toc, encoding="utf-8")
     (folder / "intro.md").write_text(f"# A bare book\n\n{LOREM}\n", encoding="utf-8")
     for i in range(1, MARKDOWN + 1):
-        (folder / f"chapter-{i}.md").write_text(f"# Chapter {i}\n\n{LOREM}\n\n## A section\n\n{LOREM}\n",
-                                                encoding="utf-8")
+        (folder / f"chapter-{i}.md").write_text(
+            f"# Chapter {i}\n\n{LOREM}\n\n## A section\n\n{LOREM}\n", encoding="utf-8"
+        )
     for i in range(1, NOTEBOOKS + 1):
         (folder / f"notebook-{i}.ipynb").write_text(json.dumps(notebook(i), indent=1) + "\n", encoding="utf-8")
     return folder

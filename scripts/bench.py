@@ -95,9 +95,7 @@ REASONS = {
         "Book's own start-up and page writing, which a no-change build of the pages would cost too; the bare "
         "book pays its clean build once, not per edit."
     ),
-    "builders": (
-        "The builders of the {size}x case were stopped after {timeout:g} s ({done}){before}."
-    ),
+    "builders": ("The builders of the {size}x case were stopped after {timeout:g} s ({done}){before}."),
 }
 
 
@@ -187,8 +185,14 @@ def measurement(name: str, what: str, unit: str, values: list[float], group: str
     """One entry of results.json: what was measured, its unit, how many repeats, the median
     and spread, the raw values, the target (if any) and whether the median meets it."""
     values = [round(v, 3) for v in values]
-    entry: dict[str, Any] = {"what": what, "unit": unit, "group": group, "repeats": len(values),
-                             **summarise(values), "values": values}
+    entry: dict[str, Any] = {
+        "what": what,
+        "unit": unit,
+        "group": group,
+        "repeats": len(values),
+        **summarise(values),
+        "values": values,
+    }
     target = extra.pop("target_value", TARGETS.get(name))
     if target is not None:
         entry["target"] = f"< {target:g} {unit}"
@@ -281,8 +285,12 @@ class Bench:
     # --- builds -------------------------------------------------------------------------
     def make(self, *targets: str) -> Run:
         """``make`` in the copy, with this virtual environment: what the user runs."""
-        return run(["make", "--no-print-directory", f"VENV={Path(PY).parent.parent}", *targets], self.copy, self.env,
-                   timeout=self.args.timeout)
+        return run(
+            ["make", "--no-print-directory", f"VENV={Path(PY).parent.parent}", *targets],
+            self.copy,
+            self.env,
+            timeout=self.args.timeout,
+        )
 
     def builds(self) -> None:
         """What the user runs, beside a bare Jupyter Book of the same size built in the same run
@@ -300,8 +308,11 @@ class Bench:
         for i in range(self.args.repeat):
             self.say(f"Builds, repeat {i + 1} of {self.args.repeat}: the bare Jupyter Book, then this book")
             shutil.rmtree(bare / "_build", ignore_errors=True)
-            times["bare"].append(_must(run([JB, "build", str(bare)], bare, self.env, timeout=self.args.timeout),
-                                       "bare Jupyter Book build").seconds)
+            times["bare"].append(
+                _must(
+                    run([JB, "build", str(bare)], bare, self.env, timeout=self.args.timeout), "bare Jupyter Book build"
+                ).seconds
+            )
             shutil.rmtree(self.copy / "_build", ignore_errors=True)
             result = _must(self.make("html"), "make html (clean)")
             times["clean"].append(result.seconds)
@@ -309,8 +320,11 @@ class Bench:
             ran["clean"] = executed_notebooks(result.output, self.copy)
             result = _must(self.make("html"), "make html (nothing changed)")
             times["again"].append(result.seconds)
-            for edit, key, target in ((ACTIVITY_EDIT, "activity", "html"), (OUTLINE_EDIT, "outline", "html"),
-                                      (ACTIVITY_EDIT, "book", "book")):
+            for edit, key, target in (
+                (ACTIVITY_EDIT, "activity", "html"),
+                (OUTLINE_EDIT, "outline", "html"),
+                (ACTIVITY_EDIT, "book", "book"),
+            ):
                 edit_cell(data / edit[0], *edit[1:])  # a new suffix each time: always a real change
                 result = _must(self.make(target), f"make {target} after editing {edit[0]}")
                 times[key].append(result.seconds)
@@ -318,45 +332,92 @@ class Bench:
             for name, content in pristine.items():
                 (data / name).write_bytes(content)
         bare_median = statistics.median(times["bare"])
-        self.add("bare_clean_build", "A bare Jupyter Book of the same size (7 Markdown chapters, 11 notebooks that "
-                 "import pandas and plotly; scripts/bare_book.py), clean: jupyter-book build, same run", "s",
-                 times["bare"], "builds", label="Bare Jupyter Book, clean build (the yardstick)")
+        self.add(
+            "bare_clean_build",
+            "A bare Jupyter Book of the same size (7 Markdown chapters, 11 notebooks that "
+            "import pandas and plotly; scripts/bare_book.py), clean: jupyter-book build, same run",
+            "s",
+            times["bare"],
+            "builds",
+            label="Bare Jupyter Book, clean build (the yardstick)",
+        )
 
         def versus(name: str, key: str, ratio: float | None, **extra: Any) -> None:
             target = {"target_value": round(ratio * bare_median, 3), "target_ratio": ratio} if ratio else {}
-            self.add(name, extra.pop("what"), "s", times[key], "builds",
-                     ratio=round(statistics.median(times[key]) / bare_median, 3), **target, **extra)
+            self.add(
+                name,
+                extra.pop("what"),
+                "s",
+                times[key],
+                "builds",
+                ratio=round(statistics.median(times[key]) / bare_median, 3),
+                **target,
+                **extra,
+            )
 
-        versus("html_clean_build", "clean", TARGET_RATIOS["html_clean_build"],
-               what="rm -rf _build && make html (in _build/.bench/project)", executed_notebooks=len(ran["clean"]),
-               peak_rss_mb=round(rss / 1024, 1), label=f"make html, clean ({_n(ran['clean'])} executed)")
-        versus("html_no_change_rebuild", "again", None, what="make html again, nothing changed",
-               label="make html, nothing changed")
-        versus("html_one_row_change", "activity", TARGET_RATIOS["html_one_row_change"],
-               what="make html after one activity of Table 1 changed (institutional_work.csv, row iw01)",
-               executed=ran["activity"], executed_notebooks=len(ran["activity"]),
-               label=f"make html, one activity changed ({_n(ran['activity'])} re-executed)")
-        versus("html_one_row_change_outline", "outline", None,
-               what="make html after one topic of the interview outline changed (interview_outline.csv, row 1)",
-               executed=ran["outline"], executed_notebooks=len(ran["outline"]),
-               label=f"make html, one outline topic changed ({_n(ran['outline'])} re-executed)")
-        versus("book_one_row_change", "book", TARGET_RATIOS["book_one_row_change"],
-               what="make book (HTML and PDF, one reading) after one activity of Table 1 changed",
-               executed_notebooks=len(ran["book"]), label="make book, one activity changed")
+        versus(
+            "html_clean_build",
+            "clean",
+            TARGET_RATIOS["html_clean_build"],
+            what="rm -rf _build && make html (in _build/.bench/project)",
+            executed_notebooks=len(ran["clean"]),
+            peak_rss_mb=round(rss / 1024, 1),
+            label=f"make html, clean ({_n(ran['clean'])} executed)",
+        )
+        versus(
+            "html_no_change_rebuild",
+            "again",
+            None,
+            what="make html again, nothing changed",
+            label="make html, nothing changed",
+        )
+        versus(
+            "html_one_row_change",
+            "activity",
+            TARGET_RATIOS["html_one_row_change"],
+            what="make html after one activity of Table 1 changed (institutional_work.csv, row iw01)",
+            executed=ran["activity"],
+            executed_notebooks=len(ran["activity"]),
+            label=f"make html, one activity changed ({_n(ran['activity'])} re-executed)",
+        )
+        versus(
+            "html_one_row_change_outline",
+            "outline",
+            None,
+            what="make html after one topic of the interview outline changed (interview_outline.csv, row 1)",
+            executed=ran["outline"],
+            executed_notebooks=len(ran["outline"]),
+            label=f"make html, one outline topic changed ({_n(ran['outline'])} re-executed)",
+        )
+        versus(
+            "book_one_row_change",
+            "book",
+            TARGET_RATIOS["book_one_row_change"],
+            what="make book (HTML and PDF, one reading) after one activity of Table 1 changed",
+            executed_notebooks=len(ran["book"]),
+            label="make book, one activity changed",
+        )
         for name in ("html_clean_build", "html_one_row_change", "book_one_row_change"):
             m = self.measurements[name]
             m["target"] = f"≤ {m['target_ratio']:g}× bare ({m['target_value']:.2f} s)"
         if not self.measurements["html_one_row_change"]["met"]:
-            self.notes.append(REASONS["html_one_row_change"].format(
-                executed=len(ran["activity"]), names=", ".join(ran["activity"])))
+            self.notes.append(
+                REASONS["html_one_row_change"].format(executed=len(ran["activity"]), names=", ".join(ran["activity"]))
+            )
         self.say("The PDF alone, after the HTML build")
         _must(self.make("html"), "make html of the restored data")
         pdf = []
         for _ in range(self.args.pdf_repeat):
             shutil.rmtree(self.copy / "_build" / "typst", ignore_errors=True)
             pdf.append(_must(self.make("pdf"), "make pdf").seconds)
-        self.add("pdf_build", "make pdf after make html (removes _build/typst first): the typst builder alone", "s",
-                 pdf, "builds", label="make pdf, after make html")
+        self.add(
+            "pdf_build",
+            "make pdf after make html (removes _build/typst first): the typst builder alone",
+            "s",
+            pdf,
+            "builds",
+            label="make pdf, after make html",
+        )
         self.built = True
 
     def teaching_case(self) -> None:
@@ -365,29 +426,57 @@ class Bench:
         result = self.make("book", "CASE=examples/teaching-case")
         if result.returncode != 0:
             self.notes.append("The teaching case's book failed to build; the full test suite ran without it.")
-        self.add("teaching_case_book", "make book CASE=examples/teaching-case, once", "s", [result.seconds], "builds",
-                 label="The teaching case's book, HTML and PDF")
+        self.add(
+            "teaching_case_book",
+            "make book CASE=examples/teaching-case, once",
+            "s",
+            [result.seconds],
+            "builds",
+            label="The teaching case's book, HTML and PDF",
+        )
 
     # --- tests --------------------------------------------------------------------------
     def tests(self) -> None:
         if self.built and not self.args.no_full_tests:
             self.say("Full test suite against the copy's built books (once)")
-            result = run([PY, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"], self.copy, self.env,
-                         timeout=self.args.timeout)
+            result = run(
+                [PY, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"],
+                self.copy,
+                self.env,
+                timeout=self.args.timeout,
+            )
             counts = pytest_counts(result.output)
-            self.add("tests_full", "pytest tests (every test, the books built in the copy), once", "s",
-                     [result.seconds], "tests", **counts, label=f"Full test suite ({_counts(counts)})")
+            self.add(
+                "tests_full",
+                "pytest tests (every test, the books built in the copy), once",
+                "s",
+                [result.seconds],
+                "tests",
+                **counts,
+                label=f"Full test suite ({_counts(counts)})",
+            )
             self._failures("full test suite", result)
         times, counts = [], {}
         for i in range(self.args.repeat):
             self.say(f"Fast test suite, repeat {i + 1} of {self.args.repeat}")
-            result = run([PY, "-m", "pytest", "-m", FAST_TESTS, "-q", "-p", "no:cacheprovider"], self.copy, self.env,
-                         timeout=self.args.timeout)
+            result = run(
+                [PY, "-m", "pytest", "-m", FAST_TESTS, "-q", "-p", "no:cacheprovider"],
+                self.copy,
+                self.env,
+                timeout=self.args.timeout,
+            )
             times.append(result.seconds)
             counts = pytest_counts(result.output)
             self._failures("fast test suite", result)
-        self.add("tests_fast", f'pytest -m "{FAST_TESTS}" (make test-fast)', "s", times, "tests", **counts,
-                 label=f"Fast test suite, make test-fast ({_counts(counts)})")
+        self.add(
+            "tests_fast",
+            f'pytest -m "{FAST_TESTS}" (make test-fast)',
+            "s",
+            times,
+            "tests",
+            **counts,
+            label=f"Fast test suite, make test-fast ({_counts(counts)})",
+        )
 
     def _failures(self, what: str, result: Run) -> None:
         failed = sorted(set(re.findall(r"^(?:FAILED|ERROR) (\S+)", ANSI.sub("", result.output), re.M)))
@@ -408,8 +497,10 @@ class Bench:
             self.say(f"Synthetic case {n}x: casebook check")
             check, check_rss, rows = [], 0, 0
             for _ in range(self.args.repeat):
-                result = _must(run([PY, "-m", "casebook", "check", str(folder)], self.copy, self.env,
-                                   timeout=self.args.timeout), f"casebook check on the {n}x case")
+                result = _must(
+                    run([PY, "-m", "casebook", "check", str(folder)], self.copy, self.env, timeout=self.args.timeout),
+                    f"casebook check on the {n}x case",
+                )
                 check.append(result.seconds)
                 check_rss = max(check_rss, result.max_rss_kb)
                 found = re.search(r"(\d+) tables, (\d+) rows", result.output)
@@ -417,8 +508,12 @@ class Bench:
             self.say(f"Synthetic case {n}x: Tables 1-3 and Figure 1")
             builders, steps, build_rss, timed_out, info = [], {}, 0, False, {}
             for _ in range(self.args.repeat):
-                result = run([PY, str(Path(__file__).resolve()), "--worker", str(folder)], self.copy, self.env,
-                             timeout=self.args.builders_timeout)
+                result = run(
+                    [PY, str(Path(__file__).resolve()), "--worker", str(folder)],
+                    self.copy,
+                    self.env,
+                    timeout=self.args.builders_timeout,
+                )
                 build_rss = max(build_rss, result.max_rss_kb)
                 lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
                 info.update({k: v for line in lines for k, v in line.items() if k not in ("step", "seconds")})
@@ -430,22 +525,44 @@ class Bench:
                     break
                 builders.append(sum(v for k, v in steps.items() if k.startswith(("table", "figure"))))
             common = {"group": "synthetic"}
-            self.add(f"check_{n}x", f"python -m casebook check on the synthetic {n}x case ({rows:,} rows)", "s",
-                     check, peak_rss_mb=round(check_rss / 1024, 1), label=f"casebook check, {n}× case", **common)
-            self.add(f"builders_{n}x", f"Tables 1-3 and Figure 1 of the synthetic {n}x case (after loading it)", "s",
-                     builders, timed_out=timed_out, steps=steps, peak_rss_mb=round(build_rss / 1024, 1),
-                     **({"at_least": self.args.builders_timeout, "attempts": len(builders) + 1} if timed_out else {}),
-                     label=f"Tables 1–3 and Figure 1, {n}× case", **common)
-            self.synthetic.append({
-                "multiplier": n, "rows": rows, "generated_seconds": round(generated, 3),
-                "check_seconds": self.measurements[f"check_{n}x"]["median"],
-                "check_peak_mb": round(check_rss / 1024, 1),
-                "builders_seconds": self.measurements[f"builders_{n}x"]["median"],
-                "builders_peak_mb": round(build_rss / 1024, 1), "builders_steps": steps,
-                "builders_timed_out": timed_out, "builders_timeout": self.args.builders_timeout,
-                "aggregated": info.get("aggregated"), "aggregated_expected": info.get("aggregated_expected"),
-                "actor_groups": info.get("actor_groups"),
-            })
+            self.add(
+                f"check_{n}x",
+                f"python -m casebook check on the synthetic {n}x case ({rows:,} rows)",
+                "s",
+                check,
+                peak_rss_mb=round(check_rss / 1024, 1),
+                label=f"casebook check, {n}× case",
+                **common,
+            )
+            self.add(
+                f"builders_{n}x",
+                f"Tables 1-3 and Figure 1 of the synthetic {n}x case (after loading it)",
+                "s",
+                builders,
+                timed_out=timed_out,
+                steps=steps,
+                peak_rss_mb=round(build_rss / 1024, 1),
+                **({"at_least": self.args.builders_timeout, "attempts": len(builders) + 1} if timed_out else {}),
+                label=f"Tables 1–3 and Figure 1, {n}× case",
+                **common,
+            )
+            self.synthetic.append(
+                {
+                    "multiplier": n,
+                    "rows": rows,
+                    "generated_seconds": round(generated, 3),
+                    "check_seconds": self.measurements[f"check_{n}x"]["median"],
+                    "check_peak_mb": round(check_rss / 1024, 1),
+                    "builders_seconds": self.measurements[f"builders_{n}x"]["median"],
+                    "builders_peak_mb": round(build_rss / 1024, 1),
+                    "builders_steps": steps,
+                    "builders_timed_out": timed_out,
+                    "builders_timeout": self.args.builders_timeout,
+                    "aggregated": info.get("aggregated"),
+                    "aggregated_expected": info.get("aggregated_expected"),
+                    "actor_groups": info.get("actor_groups"),
+                }
+            )
             if timed_out:
                 self.notes.append(self._builders_reason(n, steps))
 
@@ -456,10 +573,17 @@ class Bench:
         before = ""
         if finished:
             last = finished[-1]
-            before = f" (at {last['multiplier']}x: " + ", ".join(
-                f"{names[k]} {v:.1f} s" for k, v in last["builders_steps"].items() if k in names) + ")"
-        return REASONS["builders"].format(size=n, timeout=self.args.builders_timeout, before=before,
-                                          done="finished: " + ", ".join(done) if done else "nothing finished")
+            before = (
+                f" (at {last['multiplier']}x: "
+                + ", ".join(f"{names[k]} {v:.1f} s" for k, v in last["builders_steps"].items() if k in names)
+                + ")"
+            )
+        return REASONS["builders"].format(
+            size=n,
+            timeout=self.args.builders_timeout,
+            before=before,
+            done="finished: " + ", ".join(done) if done else "nothing finished",
+        )
 
     # --- page weight --------------------------------------------------------------------
     def weight(self) -> None:
@@ -478,28 +602,60 @@ class Bench:
         plotly = (html / "_static" / SCRIPT).resolve()
         kb = 1024
         self.page_weight = {
-            "shared_bytes": tw.size(shared), "shared_files": len(shared), "plotly_bytes": plotly.stat().st_size,
-            "pages": {p.relative_to(html).as_posix(): {"html_bytes": p.stat().st_size, "own_bytes": own[p],
-                                                       "first_visit_bytes": tw.first_visit(p, site[p]),
-                                                       "plotly": plotly in site[p]} for p in pages},
+            "shared_bytes": tw.size(shared),
+            "shared_files": len(shared),
+            "plotly_bytes": plotly.stat().st_size,
+            "pages": {
+                p.relative_to(html).as_posix(): {
+                    "html_bytes": p.stat().st_size,
+                    "own_bytes": own[p],
+                    "first_visit_bytes": tw.first_visit(p, site[p]),
+                    "plotly": plotly in site[p],
+                }
+                for p in pages
+            },
         }
         text = {p: b for p, b in own.items() if plotly not in site[p]}
         figure = {p: b for p, b in own.items() if plotly in site[p]}
         heaviest = max(text, key=text.get)
-        self.add("page_weight_text_max", f"Heaviest text page beyond the shared theme "
-                 f"({heaviest.relative_to(html).as_posix()}; HTML and its own local resources)", "KB",
-                 [text[heaviest] / kb], "weight", target_value=tw.TEXT_BUDGET / kb,
-                 label=f"Heaviest text page ({heaviest.name}), beyond the theme")
+        self.add(
+            "page_weight_text_max",
+            f"Heaviest text page beyond the shared theme "
+            f"({heaviest.relative_to(html).as_posix()}; HTML and its own local resources)",
+            "KB",
+            [text[heaviest] / kb],
+            "weight",
+            target_value=tw.TEXT_BUDGET / kb,
+            label=f"Heaviest text page ({heaviest.name}), beyond the theme",
+        )
         for page, bytes_ in figure.items():
-            self.add("page_weight_figure_page", f"Figure 1 page beyond the shared theme "
-                     f"({page.relative_to(html).as_posix()}, plotly.js included)", "KB", [bytes_ / kb], "weight",
-                     target_value=tw.FIGURE_OWN / kb, label=f"Figure 1 page ({page.name}), plotly.js included")
-            self.add("page_weight_figure_first_visit", f"Figure 1 page on a first visit: its HTML and every "
-                     f"local file it fetches, theme and plotly.js ({plotly.name}) included", "KB",
-                     [tw.first_visit(page, site[page]) / kb], "weight", target_value=None,
-                     label=f"Figure 1 page ({page.name}), first visit in all")
-        self.add("page_weight_shared_theme", f"Shared theme files, fetched once ({len(shared)} files)", "KB",
-                 [tw.size(shared) / kb], "weight", label=f"Shared theme, fetched once ({len(shared)} files)")
+            self.add(
+                "page_weight_figure_page",
+                f"Figure 1 page beyond the shared theme ({page.relative_to(html).as_posix()}, plotly.js included)",
+                "KB",
+                [bytes_ / kb],
+                "weight",
+                target_value=tw.FIGURE_OWN / kb,
+                label=f"Figure 1 page ({page.name}), plotly.js included",
+            )
+            self.add(
+                "page_weight_figure_first_visit",
+                f"Figure 1 page on a first visit: its HTML and every "
+                f"local file it fetches, theme and plotly.js ({plotly.name}) included",
+                "KB",
+                [tw.first_visit(page, site[page]) / kb],
+                "weight",
+                target_value=None,
+                label=f"Figure 1 page ({page.name}), first visit in all",
+            )
+        self.add(
+            "page_weight_shared_theme",
+            f"Shared theme files, fetched once ({len(shared)} files)",
+            "KB",
+            [tw.size(shared) / kb],
+            "weight",
+            label=f"Shared theme, fetched once ({len(shared)} files)",
+        )
 
     # --- all ----------------------------------------------------------------------------
     def results(self, started: str, load_before: tuple[float, ...]) -> dict[str, Any]:
@@ -511,9 +667,14 @@ class Bench:
         return {
             "schema": 1,
             "machine": machine_info(started, load_before),
-            "settings": {"repeat": self.args.repeat, "pdf_repeat": self.args.pdf_repeat,
-                         "sizes": list(self.args.sizes), "builders_timeout": self.args.builders_timeout,
-                         "groups": list(self.args.only), "copy": str(self.copy.relative_to(ROOT))},
+            "settings": {
+                "repeat": self.args.repeat,
+                "pdf_repeat": self.args.pdf_repeat,
+                "sizes": list(self.args.sizes),
+                "builders_timeout": self.args.builders_timeout,
+                "groups": list(self.args.only),
+                "copy": str(self.copy.relative_to(ROOT)),
+            },
             "measurements": self.measurements,
             "synthetic": self.synthetic,
             "page_weight": self.page_weight,
@@ -533,8 +694,12 @@ def machine_info(started: str, load_before: tuple[float, ...]) -> dict[str, Any]
     commit = _git("rev-parse", "HEAD")
     dirty = _git("status", "--porcelain", "--untracked-files=no")
     return {
-        "cpu_count": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-        "machine": platform.machine(), "date": started, "git_commit": commit,
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "date": started,
+        "git_commit": commit,
         "git_dirty": bool(dirty) if dirty is not None else None,
         "load_average_before": [round(x, 2) for x in load_before],
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
@@ -552,8 +717,7 @@ def summary(results: dict[str, Any]) -> str:
         spread = "-" if m["min"] is None else f"{amount(m['min'], unit)}-{amount(m['max'], unit)}"
         verdict = "" if "met" not in m else ("PASS" if m["met"] else "MISS")
         median = f"over {m['at_least']:g} s (stopped)" if m.get("at_least") else amount(m["median"], unit)
-        rows.append((name, median, spread,
-                     str(m["repeats"]), m.get("target", ""), verdict))
+        rows.append((name, median, spread, str(m["repeats"]), m.get("target", ""), verdict))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "-" * len(lines[0]))
@@ -563,8 +727,10 @@ def summary(results: dict[str, Any]) -> str:
             builders = "timed out" if s["builders_timed_out"] else amount(s["builders_seconds"], "s")
             peak = max(s["check_peak_mb"], s["builders_peak_mb"])
             aggregated = s["aggregated"] if s["aggregated"] is not None else f"{s['aggregated_expected']} (expected)"
-            lines.append(f"{s['multiplier']:>5}x  {s['rows']:>9,}  {amount(s['check_seconds'], 's'):>8}  "
-                         f"{builders:>18}  {peak:>7.0f}  {aggregated}")
+            lines.append(
+                f"{s['multiplier']:>5}x  {s['rows']:>9,}  {amount(s['check_seconds'], 's'):>8}  "
+                f"{builders:>18}  {peak:>7.0f}  {aggregated}"
+            )
     return "\n".join([machine_line(results), "", *lines, "", *(f"note: {n}" for n in results["notes"])])
 
 
@@ -581,10 +747,17 @@ def worker(folder: str) -> int:
     emit(step="import", seconds=time.perf_counter() - start)
     start = time.perf_counter()
     case = load(folder)
-    emit(step="load", seconds=time.perf_counter() - start, actor_groups=len(case.actors),
-         aggregated_expected=len(case.actors) > figures.MAX_ACTORS)
-    for step, build in (("table_2", tables.interviewees), ("table_1", tables.institutional_work),
-                        ("table_3", tables.governance_in_practice)):
+    emit(
+        step="load",
+        seconds=time.perf_counter() - start,
+        actor_groups=len(case.actors),
+        aggregated_expected=len(case.actors) > figures.MAX_ACTORS,
+    )
+    for step, build in (
+        ("table_2", tables.interviewees),
+        ("table_1", tables.institutional_work),
+        ("table_3", tables.governance_in_practice),
+    ):
         start = time.perf_counter()
         build(case).block()
         emit(step=step, seconds=time.perf_counter() - start)
@@ -598,12 +771,24 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=3, help="times each measurement is repeated (default 3)")
     p.add_argument("--pdf-repeat", type=int, help="times the PDF build is repeated (default: --repeat)")
-    p.add_argument("--only", type=lambda s: s.split(","), default=list(GROUPS),
-                   help=f"comma-separated groups to measure (default all: {','.join(GROUPS)})")
-    p.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=list(SIZES),
-                   help="synthetic case sizes (default 1,10,100,1000)")
-    p.add_argument("--builders-timeout", type=float, default=120.0,
-                   help="seconds after which the table and figure builders of one synthetic case are stopped")
+    p.add_argument(
+        "--only",
+        type=lambda s: s.split(","),
+        default=list(GROUPS),
+        help=f"comma-separated groups to measure (default all: {','.join(GROUPS)})",
+    )
+    p.add_argument(
+        "--sizes",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=list(SIZES),
+        help="synthetic case sizes (default 1,10,100,1000)",
+    )
+    p.add_argument(
+        "--builders-timeout",
+        type=float,
+        default=120.0,
+        help="seconds after which the table and figure builders of one synthetic case are stopped",
+    )
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds after which any other command is stopped")
     p.add_argument("--no-full-tests", action="store_true", help="skip the full pytest run")
     p.add_argument("--out", type=Path, default=RESULTS, help="where to write the results (benchmarks/results.json)")

@@ -31,8 +31,17 @@ from starlette.routing import Mount, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 ROOT = Path(__file__).resolve().parents[1]
-IGNORED = ("_build", "figures", "dist", ".git", ".venv", "__pycache__", ".ipynb_checkpoints", ".pytest_cache",
-           ".ruff_cache")
+IGNORED = (
+    "_build",
+    "figures",
+    "dist",
+    ".git",
+    ".venv",
+    "__pycache__",
+    ".ipynb_checkpoints",
+    ".pytest_cache",
+    ".ruff_cache",
+)
 IGNORED_PATTERNS = (r".*\.pyc$", r".*~$", r".*\.sw[px]$", r".*/\.#.*", r".*/#[^/]*#$")  # editors' scratch files
 
 
@@ -49,8 +58,7 @@ class Rebuild:
             print(f"preview: changed {shown}; rebuilding", flush=True)
         result = subprocess.run(self.command, cwd=ROOT, check=False)
         if result.returncode:
-            print(f"preview: the build failed (exit {result.returncode}); still serving the last good book",
-                  flush=True)
+            print(f"preview: the build failed (exit {result.returncode}); still serving the last good book", flush=True)
         print(f"preview: serving {self.url}", flush=True)
 
 
@@ -78,8 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--html", type=Path, default=ROOT / "_build" / "html", help="the built site to serve")
     parser.add_argument("--watch", type=Path, nargs="+", required=True, help="files and folders to watch")
-    parser.add_argument("--build", default="make --no-print-directory html",
-                        help="the command that rebuilds the site (default: %(default)s)")
+    parser.add_argument(
+        "--build",
+        default="make --no-print-directory html",
+        help="the command that rebuilds the site (default: %(default)s)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--no-initial-build", action="store_true", help="serve what is built, build on a change")
@@ -91,8 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         rebuild()
     args.html.mkdir(parents=True, exist_ok=True)
     print(f"preview: watching {', '.join(_shown(p.resolve()) for p in watch)} (Ctrl+C stops)", flush=True)
-    uvicorn.run(app(args.html.resolve(), watch, rebuild, url_host), host=args.host, port=args.port,
-                log_level="warning")
+    uvicorn.run(app(args.html.resolve(), watch, rebuild, url_host), host=args.host, port=args.port, log_level="warning")
     return 0
 
 

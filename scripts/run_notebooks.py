@@ -19,8 +19,9 @@ from nbclient import NotebookClient
 
 def run(path: Path) -> bool:
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
+    )
     client.execute()
     new = nbformat.writes(nb) + "\n"
     changed = path.read_text(encoding="utf-8") != new

@@ -81,11 +81,27 @@ def generate(n: int, out: Path | str, source: Path | str = DATA) -> Path:
     shutil.copyfile(source / "datapackage.json", out / "datapackage.json")
     shutil.copyfile(source / "framework.csv", out / "framework.csv")
 
-    t = {name: _read(source, f"{name}.csv") for name in (
-        "actors", "interviewees", "institutional_work", "relations", "findings", "excerpts", "excerpt_uses",
-        "codings", "sections", "passages", "documents", "evidence", "timeline", "facts", "interview_outline",
-        "errata",
-    )}
+    t = {
+        name: _read(source, f"{name}.csv")
+        for name in (
+            "actors",
+            "interviewees",
+            "institutional_work",
+            "relations",
+            "findings",
+            "excerpts",
+            "excerpt_uses",
+            "codings",
+            "sections",
+            "passages",
+            "documents",
+            "evidence",
+            "timeline",
+            "facts",
+            "interview_outline",
+            "errata",
+        )
+    }
     actor_ids = {r["id"] for r in t["actors"][1]}
     element_ids = {r["id"] for r in _read(source, "framework.csv")[1]}
     people = t["interviewees"][1]
@@ -114,10 +130,15 @@ def generate(n: int, out: Path | str, source: Path | str = DATA) -> Path:
             for r in people:
                 result["interviewees"].append({**r, "id": person(k, r["id"]), "actor": s(r["actor"])})
         for r in t["institutional_work"][1]:
-            result["institutional_work"].append({
-                **r, "id": s(r["id"]), "actor": s(r["actor"]), "relation": s(r["relation"]),
-                "order": shift(r, "institutional_work"),
-            })
+            result["institutional_work"].append(
+                {
+                    **r,
+                    "id": s(r["id"]),
+                    "actor": s(r["actor"]),
+                    "relation": s(r["relation"]),
+                    "order": shift(r, "institutional_work"),
+                }
+            )
         for r in t["relations"][1]:
             target = s(r["target"]) if r["target"] in actor_ids else r["target"]
             result["relations"].append({**r, "id": s(r["id"]), "source": s(r["source"]), "target": target})

@@ -69,8 +69,14 @@ def vendor(version: str) -> dict[str, str]:
         raise SystemExit(f"{dist['tarball']}: plotly-basic.min.js does not announce v{version}")
     for name, data in files.items():
         (STATIC / name).write_bytes(data)
-    record = {"package": PACKAGE, "version": version, "tarball": dist["tarball"], "integrity": dist["integrity"],
-              "license": meta.get("license", ""), "sha256": hashlib.sha256(script).hexdigest()}
+    record = {
+        "package": PACKAGE,
+        "version": version,
+        "tarball": dist["tarball"],
+        "integrity": dist["integrity"],
+        "license": meta.get("license", ""),
+        "sha256": hashlib.sha256(script).hexdigest(),
+    }
     RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return record
 
@@ -87,8 +93,10 @@ def check() -> list[str]:
     elif hashlib.sha256(script.read_bytes()).hexdigest() != record["sha256"]:
         problems.append(f"{script.relative_to(ROOT)} is not the file {RECORD.name} records")
     if record["version"] != bundled_version():
-        problems.append(f"vendored plotly.js {record['version']}, but the installed plotly bundles "
-                        f"{bundled_version()}: run python scripts/vendor_plotly.py")
+        problems.append(
+            f"vendored plotly.js {record['version']}, but the installed plotly bundles "
+            f"{bundled_version()}: run python scripts/vendor_plotly.py"
+        )
     return problems
 
 

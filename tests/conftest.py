@@ -64,8 +64,9 @@ def tool_venv(name: str, pins: list[str]) -> Path:
         return venv
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    done = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins], capture_output=True, text=True
+    )
     if done.returncode != 0:
         reason = f"could not install {pins} into {venv}:\n{done.stderr[-2000:]}"
         if os.environ.get("CI"):  # CI must run the independent checks; an offline machine may not

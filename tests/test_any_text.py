@@ -39,8 +39,9 @@ def built(tmp_path_factory):
     ids = list(casebook.load(folder).excerpts["id"])
     for excerpt, text in zip(ids, QUOTES.values(), strict=False):
         set_cell(folder, "excerpts.csv", row_of(folder, "excerpts.csv", "id", excerpt), "text", text)
-    result = subprocess.run(["make", "--no-print-directory", "book", f"CASE={folder}"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "book", f"CASE={folder}"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = ROOT / "_build" / "cases" / folder.name / "_build"
     yield out
@@ -58,8 +59,9 @@ def test_every_quote_is_in_the_html_exactly(built):
 
 def test_every_quote_is_in_the_pdf_exactly(built):
     pdf = built / "typst" / "book.pdf"
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = " ".join(text.replace("-\n", "-").split())
     squeeze = "".join(text.split())
     for name, quote in QUOTES.items():

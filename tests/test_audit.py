@@ -57,7 +57,7 @@ def test_every_paragraph_of_prose_is_audited_unchanged_and_resolves(paragraphs, 
 @pytest.mark.built
 def test_the_article_chapters_restate_source_paragraphs(paragraphs):
     record = {(r["page"], r["n"]): r["restates"] for r in audit.read_record()}
-    article = [p for p in paragraphs if p.page[len("chapters/"):][:2].isdigit()]
+    article = [p for p in paragraphs if p.page[len("chapters/") :][:2].isdigit()]
     assert len(article) > 80
     assert [p.page for p in article if record.get((p.page, str(p.n))) == "edition"] == ["chapters/06-discussion"]
 
@@ -91,8 +91,9 @@ def test_a_missing_or_stray_passage_anchor_fails_the_build(caplog, tmp_path):
     """The extension's check (run by every build) names passages.csv's row and the page."""
     from casebook.publish import anchors
 
-    std = SimpleNamespace(anonlabels={"passage-context-covenant": ("chapters/04", "x"),
-                                      "passage-nowhere": ("chapters/05", "y")})
+    std = SimpleNamespace(
+        anonlabels={"passage-context-covenant": ("chapters/04", "x"), "passage-nowhere": ("chapters/05", "y")}
+    )
     env = SimpleNamespace(get_domain=lambda name: std)
     app = SimpleNamespace(config=SimpleNamespace(casebook_passage_anchors=True))
     messages = []
@@ -112,6 +113,10 @@ def test_a_missing_or_stray_passage_anchor_fails_the_build(caplog, tmp_path):
 @needs_seed
 def test_the_prose_repeats_little_of_the_source_word_for_word():
     """What About this edition promises: below 5 % of 8-word sequences overall, 30 % per paragraph."""
-    result = subprocess.run([sys.executable, str(SHARED / "tools" / "overlap.py"), "chapters", "--max-total", "0.05",
-                             "--max-para", "0.30"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "overlap.py"), "chapters", "--max-total", "0.05", "--max-para", "0.30"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-2000:]

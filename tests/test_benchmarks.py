@@ -26,30 +26,101 @@ def bench():
 
 SAMPLE = {
     "schema": 1,
-    "machine": {"cpu_count": 2, "python": "3.11.7", "platform": "Linux-x86_64", "date": "2026-11-25T10:00:00+00:00",
-                "git_commit": "0123456789abcdef0123", "git_dirty": False},
+    "machine": {
+        "cpu_count": 2,
+        "python": "3.11.7",
+        "platform": "Linux-x86_64",
+        "date": "2026-11-25T10:00:00+00:00",
+        "git_commit": "0123456789abcdef0123",
+        "git_dirty": False,
+    },
     "settings": {"repeat": 3},
     "measurements": {
-        "html_clean_build": {"what": "Clean HTML build: jupyter-book build", "label": "Clean HTML build", "unit": "s",
-                             "group": "builds", "repeats": 3, "median": 18.4, "min": 17.9, "max": 21.0,
-                             "values": [17.9, 18.4, 21.0], "target": "< 30 s", "target_value": 30, "met": True},
-        "html_one_row_change": {"what": "Rebuild after one activity changed", "unit": "s", "group": "builds",
-                                "repeats": 3, "median": 14.5, "min": 14.1, "max": 15.2, "values": [14.1, 14.5, 15.2],
-                                "target": "≤ 0.3× bare (5.00 s)", "target_value": 5.0, "target_ratio": 0.3,
-                                "ratio": 0.87, "met": False},
-        "pdf_build": {"what": "PDF build", "unit": "s", "group": "builds", "repeats": 1, "median": 40.0, "min": 40.0,
-                      "max": 40.0, "values": [40.0]},
-        "check_10x": {"what": "check 10x", "unit": "s", "group": "synthetic", "repeats": 3, "median": 0.4,
-                      "min": 0.4, "max": 0.5, "values": [0.4, 0.4, 0.5]},
-        "check_1000x": {"what": "check 1000x", "unit": "s", "group": "synthetic", "repeats": 3, "median": 1.6,
-                        "min": 1.5, "max": 1.7, "values": [1.5, 1.6, 1.7], "target": "< 2 s", "met": True},
+        "html_clean_build": {
+            "what": "Clean HTML build: jupyter-book build",
+            "label": "Clean HTML build",
+            "unit": "s",
+            "group": "builds",
+            "repeats": 3,
+            "median": 18.4,
+            "min": 17.9,
+            "max": 21.0,
+            "values": [17.9, 18.4, 21.0],
+            "target": "< 30 s",
+            "target_value": 30,
+            "met": True,
+        },
+        "html_one_row_change": {
+            "what": "Rebuild after one activity changed",
+            "unit": "s",
+            "group": "builds",
+            "repeats": 3,
+            "median": 14.5,
+            "min": 14.1,
+            "max": 15.2,
+            "values": [14.1, 14.5, 15.2],
+            "target": "≤ 0.3× bare (5.00 s)",
+            "target_value": 5.0,
+            "target_ratio": 0.3,
+            "ratio": 0.87,
+            "met": False,
+        },
+        "pdf_build": {
+            "what": "PDF build",
+            "unit": "s",
+            "group": "builds",
+            "repeats": 1,
+            "median": 40.0,
+            "min": 40.0,
+            "max": 40.0,
+            "values": [40.0],
+        },
+        "check_10x": {
+            "what": "check 10x",
+            "unit": "s",
+            "group": "synthetic",
+            "repeats": 3,
+            "median": 0.4,
+            "min": 0.4,
+            "max": 0.5,
+            "values": [0.4, 0.4, 0.5],
+        },
+        "check_1000x": {
+            "what": "check 1000x",
+            "unit": "s",
+            "group": "synthetic",
+            "repeats": 3,
+            "median": 1.6,
+            "min": 1.5,
+            "max": 1.7,
+            "values": [1.5, 1.6, 1.7],
+            "target": "< 2 s",
+            "met": True,
+        },
     },
     "synthetic": [
-        {"multiplier": 10, "rows": 2866, "check_seconds": 0.4, "check_peak_mb": 90.0, "builders_seconds": 0.71,
-         "builders_peak_mb": 105.2, "builders_timed_out": False, "aggregated": True},
-        {"multiplier": 1000, "rows": 277708, "check_seconds": 1.6, "check_peak_mb": 260.0, "builders_seconds": None,
-         "builders_peak_mb": 300.0, "builders_timed_out": True, "builders_timeout": 120, "aggregated": None,
-         "aggregated_expected": True},
+        {
+            "multiplier": 10,
+            "rows": 2866,
+            "check_seconds": 0.4,
+            "check_peak_mb": 90.0,
+            "builders_seconds": 0.71,
+            "builders_peak_mb": 105.2,
+            "builders_timed_out": False,
+            "aggregated": True,
+        },
+        {
+            "multiplier": 1000,
+            "rows": 277708,
+            "check_seconds": 1.6,
+            "check_peak_mb": 260.0,
+            "builders_seconds": None,
+            "builders_peak_mb": 300.0,
+            "builders_timed_out": True,
+            "builders_timeout": 120,
+            "aggregated": None,
+            "aggregated_expected": True,
+        },
     ],
     "notes": ["Median of the repeats."],
 }
@@ -76,9 +147,16 @@ def test_a_measurement_records_its_repeats_and_whether_it_meets_its_target(bench
 
 def test_pytest_and_build_logs_are_read(bench, tmp_path):
     assert bench.pytest_counts("...\n4 failed, 136 passed, 5 skipped, 142 deselected in 59.96s\n") == {
-        "passed": 136, "failed": 4, "skipped": 5, "errors": 0, "deselected": 142}
-    log = (f"\x1b[01mreading sources... \x1b[39;49;00m[ 11%] chapters/03-method\n"
-           f"{tmp_path}/chapters/03-method.ipynb: Executed notebook in 1.18 seconds [mystnb]\n")
+        "passed": 136,
+        "failed": 4,
+        "skipped": 5,
+        "errors": 0,
+        "deselected": 142,
+    }
+    log = (
+        f"\x1b[01mreading sources... \x1b[39;49;00m[ 11%] chapters/03-method\n"
+        f"{tmp_path}/chapters/03-method.ipynb: Executed notebook in 1.18 seconds [mystnb]\n"
+    )
     assert bench.executed_notebooks(log, tmp_path) == ["chapters/03-method"]
 
 
@@ -88,11 +166,21 @@ def test_the_book_shows_a_sample_of_results(tmp_path):
     results = benchmarks.load(path)
     rows = benchmarks.measurement_rows(results)
     assert rows[0] == ["Clean HTML build", "18.4 s", "17.9 s – 21.0 s", "3", "< 30 s", "yes"]
-    assert rows[1] == ["Rebuild after one activity changed", "14.5 s (0.87× bare)", "14.1 s – 15.2 s", "3",
-                       "≤ 0.3× bare (5.00 s)", "MISS"]  # the ratio to the bare book measured in the same run
+    assert rows[1] == [
+        "Rebuild after one activity changed",
+        "14.5 s (0.87× bare)",
+        "14.1 s – 15.2 s",
+        "3",
+        "≤ 0.3× bare (5.00 s)",
+        "MISS",
+    ]  # the ratio to the bare book measured in the same run
     assert rows[2] == ["PDF build", "40.0 s", "–", "1", "–", "–"]
-    assert [r[0] for r in rows] == ["Clean HTML build", "Rebuild after one activity changed", "PDF build",
-                                    "check 1000x"]  # per-size rows without a target have their own table
+    assert [r[0] for r in rows] == [
+        "Clean HTML build",
+        "Rebuild after one activity changed",
+        "PDF build",
+        "check 1000x",
+    ]  # per-size rows without a target have their own table
     assert benchmarks.synthetic_rows(results) == [
         ["10×", "2,866", "0.40 s", "0.71 s", "105 MB", "yes"],
         ["1000×", "277,708", "1.60 s", "over 120 s (stopped)", "300 MB", "yes (expected; not built)"],

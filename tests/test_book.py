@@ -98,14 +98,16 @@ def test_every_published_quote_is_shown_verbatim_with_attribution(case):
     quotes, no whitespace changed, nothing read as markup."""
     people = case.interviewees.set_index("id")
     pages = {
-        "context-and-drivers": "04-governance-in-practice", "motivation-and-capacity": "04-governance-in-practice",
+        "context-and-drivers": "04-governance-in-practice",
+        "motivation-and-capacity": "04-governance-in-practice",
         "institutional-work": "05-institutional-work",
     }
     for use in case.excerpt_uses.itertuples():
         quote = case.excerpts.set_index("id").loc[use.excerpt]
         blocks = page(pages[use.section]).xpath('//blockquote[contains(@class, "casebook-quote")]')
-        shown = [(b.xpath(".//p")[0].text_content(), b.xpath('.//p[@class="attribution"]')[0].text_content())
-                 for b in blocks]
+        shown = [
+            (b.xpath(".//p")[0].text_content(), b.xpath('.//p[@class="attribution"]')[0].text_content()) for b in blocks
+        ]
         who = f"\u2014Interviewee {quote.interviewee}, {people.loc[quote.interviewee, 'short_organization']}"
         assert (quote.text, who) in shown, use.excerpt
 

@@ -41,15 +41,22 @@ CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 # NOTES.md, "Browser checks": without the networking flags Chromium calls home at start.
 # Playwright adds a fresh, empty --user-data-dir of its own to every launch.
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERIOUS = ("serious", "critical")
 SEARCH_WORD = "institutional"  # the article's subject: on most pages of the book
 
 if not (HTML / "index.html").is_file():
-    pytest.skip(f"the book is not built: no {HTML / 'index.html'} (make html, or set CASEBOOK_BUILD)",
-                allow_module_level=True)
+    pytest.skip(
+        f"the book is not built: no {HTML / 'index.html'} (make html, or set CASEBOOK_BUILD)", allow_module_level=True
+    )
 if not CHROMIUM.is_file():
     pytest.skip(f"Debian's chromium is not installed (no {CHROMIUM}; apt.txt lists it)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (requirements.txt)")
@@ -64,7 +71,8 @@ def site_pages() -> list[str]:
     """Every HTML page of the built site, relative to its root (Sphinx's own folders such as
     _static and _sources hold no pages of the book)."""
     return sorted(
-        p.relative_to(HTML).as_posix() for p in HTML.rglob("*.html")
+        p.relative_to(HTML).as_posix()
+        for p in HTML.rglob("*.html")
         if not any(part.startswith("_") for part in p.relative_to(HTML).parts)
     )
 
@@ -261,10 +269,11 @@ def test_page_has_no_serious_or_critical_accessibility_violation(visits, axe_sou
     # request, not the page's): forget what happened while axe ran.
     del v.errors[before:]
     bad = [
-        f"{v['id']} ({v['impact']}, {v['helpUrl'].split('?')[0]}): " + "; ".join(
-            f"{' '.join(n['target'])} → {n['html'][:160]}" for n in v["nodes"][:5]
-        ) + (f"; … {len(v['nodes']) - 5} more" if len(v["nodes"]) > 5 else "")
-        for v in result["violations"] if v["impact"] in SERIOUS
+        f"{v['id']} ({v['impact']}, {v['helpUrl'].split('?')[0]}): "
+        + "; ".join(f"{' '.join(n['target'])} → {n['html'][:160]}" for n in v["nodes"][:5])
+        + (f"; … {len(v['nodes']) - 5} more" if len(v["nodes"]) > 5 else "")
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
     ]
     nothing(bad, f"axe-core {result['testEngine']['version']}: serious or critical violations on {name}")
 
@@ -408,13 +417,16 @@ def test_a_claim_marker_opens_its_evidence_by_keyboard_and_escape_closes_it(brow
         before = len(v.errors)
         result = page.evaluate(f"async () => await axe.run('#{panel_id}', {{resultTypes: ['violations']}})")
         del v.errors[before:]
-        nothing([f"{x['id']}: {x['nodes'][0]['html'][:160]}" for x in result["violations"] if x["impact"] in SERIOUS],
-                 f"axe-core: serious violations in the open panel on {name}")
+        nothing(
+            [f"{x['id']}: {x['nodes'][0]['html'][:160]}" for x in result["violations"] if x["impact"] in SERIOUS],
+            f"axe-core: serious violations in the open panel on {name}",
+        )
         page.keyboard.press("Escape")
         page.wait_for_selector(f"#{panel_id}:not(:popover-open)", state="attached", timeout=2_000)
         assert not panel.is_visible()
-        assert page.evaluate(f"() => document.activeElement.getAttribute('popovertarget') === '{panel_id}'"), \
+        assert page.evaluate(f"() => document.activeElement.getAttribute('popovertarget') === '{panel_id}'"), (
             "Escape does not hand the focus back to the marker"
+        )
         nothing(v.errors, f"errors on {name}")
     finally:
         v.close()

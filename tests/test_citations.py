@@ -67,14 +67,26 @@ def test_triangulation_counts_follow_one_evidence_row(case_copy):
     assert before[bare].basis == "the article's analysis alone" and before[bare].flag == "no quote or document"
     case = casebook.load(case_copy)
     quote = case.excerpts.iloc[0]
-    add_row(case_copy, "evidence.csv", {"claim_type": "activity", "claim_id": bare, "evidence_type": "excerpt",
-                                        "evidence_id": str(quote["id"]), "note": ""})
+    add_row(
+        case_copy,
+        "evidence.csv",
+        {
+            "claim_type": "activity",
+            "claim_id": bare,
+            "evidence_type": "excerpt",
+            "evidence_id": str(quote["id"]),
+            "note": "",
+        },
+    )
     after = {s.claim.id: s for s in evidence.triangulation(casebook.load(case_copy)) if s.claim.kind == "activity"}
     assert after[bare].interviewees == (str(quote["interviewee"]),)
     assert len(after[bare].organisations) == 1 and len(after[bare].actor_groups) == 1
     assert (after[bare].basis, after[bare].flag) == ("interviews", "single source")
-    row = next(r for r in tables.triangulation(casebook.load(case_copy)).frame.itertuples(index=False)
-               if r[0] == before[bare].claim.mark)
+    row = next(
+        r
+        for r in tables.triangulation(casebook.load(case_copy)).frame.itertuples(index=False)
+        if r[0] == before[bare].claim.mark
+    )
     assert row[2:5] == ("1", "1", "1") and row[-2:] == ("interviews", "single source")
     assert {k: v for k, v in after.items() if k != bare} == {k: v for k, v in before.items() if k != bare}
 
@@ -123,8 +135,9 @@ def test_each_evidence_entry_links_back_to_the_paragraphs_that_state_it():
     case = casebook.load(DATA)
     tree = built("evidence")
     pages = {name: built(name) for name in (*CHAPTERS, "03-method", "07-conclusions")}
-    where = {el.get("id"): name for name, page in pages.items()
-             for el in page.xpath('//*[starts-with(@id, "passage-")]')}
+    where = {
+        el.get("id"): name for name, page in pages.items() for el in page.xpath('//*[starts-with(@id, "passage-")]')
+    }
     for claim in evidence.claims(case):
         entry = tree.get_element_by_id(claim.label)
         stated = entry.getnext()
@@ -141,8 +154,9 @@ def test_the_triangulation_table_shows_the_counts_of_the_data():
     case = casebook.load(DATA)
     tree = built("evidence")
     table = tree.xpath('//table[contains(@class, "casebook-sortable")]')[0]
-    rows = [[re.sub(r"\s+", " ", td.text_content()).strip() for td in tr.xpath("./td")]
-            for tr in table.xpath(".//tbody/tr")]
+    rows = [
+        [re.sub(r"\s+", " ", td.text_content()).strip() for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")
+    ]
     assert rows == [list(r) for r in tables.triangulation(case).frame.itertuples(index=False)]
 
 
@@ -168,11 +182,28 @@ def test_in_the_pdf_markers_link_to_the_evidence_appendix():
 
 
 def jupyter_book(source: Path, out: Path, data: Path) -> subprocess.CompletedProcess:
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "CASEBOOK_DATA": str(data),
-           "CASEBOOK_FIGURES": str(out / "figures"), "HOME": str(out)}
-    return subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(source),
-                           "--path-output", str(out), "-W", "-n", "--keep-going"],
-                          env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "CASEBOOK_DATA": str(data),
+        "CASEBOOK_FIGURES": str(out / "figures"),
+        "HOME": str(out),
+    }
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("jupyter-book")),
+            "build",
+            str(source),
+            "--path-output",
+            str(out),
+            "-W",
+            "-n",
+            "--keep-going",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.built
@@ -191,10 +222,14 @@ def test_a_claim_no_paragraph_states_and_a_marker_without_its_entry_fail_the_bui
     result = jupyter_book(book, tmp_path / "out", case)
     log = result.stdout + result.stderr
     assert result.returncode != 0
-    assert re.search(rf"institutional_work\.csv:\d+:id: E1 \(Table 1, activity '{first}'\) is stated by no paragraph",
-                     log), log[-4000:]
-    assert re.search(r"analysis\.ipynb: WARNING: the paragraph \{#passage-[a-z0-9-]+\} cites E\d+, but no page of the "
-                     r"book has its entry", log), log[-4000:]
+    assert re.search(
+        rf"institutional_work\.csv:\d+:id: E1 \(Table 1, activity '{first}'\) is stated by no paragraph", log
+    ), log[-4000:]
+    assert re.search(
+        r"analysis\.ipynb: WARNING: the paragraph \{#passage-[a-z0-9-]+\} cites E\d+, but no page of the "
+        r"book has its entry",
+        log,
+    ), log[-4000:]
 
 
 @pytest.mark.built
@@ -217,6 +252,8 @@ def test_an_anchor_moved_out_of_its_section_fails_the_build(tmp_path):
     result = jupyter_book(project, project / "_build", project / "data")
     log = result.stdout + result.stderr
     assert result.returncode != 0
-    assert re.search(r"07-conclusions\.md: WARNING: the paragraph \{#passage-discussion-technical\} has moved out of "
-                     r"the section .*passages\.csv:\d+:section puts it in \('Discussion', sec-discussion\)", log), \
-        log[-4000:]
+    assert re.search(
+        r"07-conclusions\.md: WARNING: the paragraph \{#passage-discussion-technical\} has moved out of "
+        r"the section .*passages\.csv:\d+:section puts it in \('Discussion', sec-discussion\)",
+        log,
+    ), log[-4000:]

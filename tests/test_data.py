@@ -207,8 +207,9 @@ def test_right_to_left_override_in_an_id_or_label_names_file_row_and_column(case
     row = row_of(case_copy, "actors.csv", "id", "managers")
     set_cell(case_copy, "actors.csv", row, column, "managers\u202e" if column == "id" else "Local\u202egovernment")
     found = problems_of(case_copy)
-    assert found[0].startswith(f"{case_copy / 'actors.csv'}:{row}:{column}: contains an invisible character U+202E"
-                               " (RIGHT-TO-LEFT OVERRIDE)")
+    assert found[0].startswith(
+        f"{case_copy / 'actors.csv'}:{row}:{column}: contains an invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    )
 
 
 @pytest.mark.parametrize("char", ["\u2066", "\u061c", "\u200b", "\ufeff"])

@@ -54,7 +54,10 @@ def test_tables_of_another_case_folder_are_logged_with_its_path(case_copy, monke
 def outdated(case_dir: Path, deps: dict[str, set[str]], previous: dict[str, str], monkeypatch) -> set[str]:
     monkeypatch.setenv(DATA_ENV, str(case_dir))
     env = SimpleNamespace(
-        found_docs=set(deps), casebook_deps=deps, casebook_fingerprints=previous, casebook_report_docs=set(),
+        found_docs=set(deps),
+        casebook_deps=deps,
+        casebook_fingerprints=previous,
+        casebook_report_docs=set(),
         doc2path=lambda doc, base=True: f"{doc}.ipynb",
     )
     return set(dependencies.outdated(None, env, set(), set(), set()))
@@ -167,8 +170,12 @@ def test_no_record_or_a_foreign_one_starts_nothing_ahead(monkeypatch, tmp_path):
     from casebook.publish import kernels
 
     assert kernels.predicted(tmp_path) is None and kernels.start_ahead(tmp_path) == 0
-    foreign = ("not json", '{"schema": 99}', '{"schema": 1, "notebooks": {"a": {"path": 3}}}',
-               '{"schema": 1, "fingerprints": {}, "notebooks": {"a": {"path": "a", "read": "x", "deps": []}}}')
+    foreign = (
+        "not json",
+        '{"schema": 99}',
+        '{"schema": 1, "notebooks": {"a": {"path": 3}}}',
+        '{"schema": 1, "fingerprints": {}, "notebooks": {"a": {"path": "a", "read": "x", "deps": []}}}',
+    )
     for text in foreign:
         kernels.record_path(tmp_path).write_text(text, encoding="utf-8")
         assert kernels.predicted(tmp_path) is None and kernels.start_ahead(tmp_path) == 0

@@ -29,8 +29,14 @@ SECONDS = re.compile(r"(<td[^>]*>(?:<p>)?)\d+\.\d+((?:</p>)?</td>)")
 
 
 def make_html(copy: Path) -> str:
-    result = subprocess.run(["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"], cwd=copy,
-                            env=bench.child_env(copy), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"],
+        cwd=copy,
+        env=bench.child_env(copy),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result.stdout + result.stderr
 
@@ -39,8 +45,11 @@ def pages(copy: Path) -> dict[str, str]:
     """Every page's HTML without ``?v=`` suffixes; the reproducibility report also without
     its build times and execution seconds, which differ from one build to the next."""
     html = copy / "_build" / "html"
-    found = {p.relative_to(html).as_posix(): VERSION.sub("", p.read_text(encoding="utf-8"))
-             for p in sorted(html.rglob("*.html")) if not p.relative_to(html).parts[0].startswith("_")}
+    found = {
+        p.relative_to(html).as_posix(): VERSION.sub("", p.read_text(encoding="utf-8"))
+        for p in sorted(html.rglob("*.html"))
+        if not p.relative_to(html).parts[0].startswith("_")
+    }
     found[REPORT] = SECONDS.sub(r"\1#\2", WHEN.sub("#", found[REPORT]))
     return found
 
@@ -56,8 +65,12 @@ def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_
     ran = sorted(bench.executed_notebooks(output, copy))
     after = pages(copy)
     # Table 1 and its discussion, Figure 1's hover text, the code book's counts, the evidence appendix
-    assert ran == ["chapters/05-institutional-work", "chapters/06-discussion", "chapters/coding",
-                   "chapters/evidence"], output[-3000:]
+    assert ran == [
+        "chapters/05-institutional-work",
+        "chapters/06-discussion",
+        "chapters/coding",
+        "chapters/evidence",
+    ], output[-3000:]
     assert "kernel(s), started before Sphinx, for 4 notebook(s)" in output  # casebook build, from the record
     changed = {page for page in after if after[page] != before.get(page)}
     showing = {page for page, text in after.items() if SUFFIX.strip() in text}
@@ -79,8 +92,14 @@ def kernels_running() -> int:
 
 
 def failing_make_html(copy: Path) -> str:
-    result = subprocess.run(["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"], cwd=copy,
-                            env=bench.child_env(copy), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"],
+        cwd=copy,
+        env=bench.child_env(copy),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode != 0
     return result.stdout + result.stderr
 

@@ -30,8 +30,7 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     venv = home / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    done = subprocess.run([*pip,
-                           "-c", str(ROOT / "requirements.txt"), str(source)], capture_output=True, text=True)
+    done = subprocess.run([*pip, "-c", str(ROOT / "requirements.txt"), str(source)], capture_output=True, text=True)
     if done.returncode != 0:
         reason = f"pip install . failed:\n{done.stderr[-3000:]}"
         if os.environ.get("CI"):
@@ -65,21 +64,27 @@ def test_check_init_export_and_import_work_outside_the_repository(installed):
     done = run(installed, "-m", "casebook", "import-qdpx", "out/case.qdpx", "back", "--codebook", "case")
     assert done.returncode == 0, done.stderr
     assert (work / "back" / "excerpts.csv").read_text(encoding="utf-8") == (work / "case" / "excerpts.csv").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
 
 def test_the_table_builders_work_outside_the_repository(installed):
-    code = ("from casebook import load, tables, evidence; c = load('case'); "
-            "print(len(tables.institutional_work(c).rows), len(tables.governance_in_practice(c).rows),"
-            " len(evidence.claims(c)))")
+    code = (
+        "from casebook import load, tables, evidence; c = load('case'); "
+        "print(len(tables.institutional_work(c).rows), len(tables.governance_in_practice(c).rows),"
+        " len(evidence.claims(c)))"
+    )
     done = run(installed, "-c", code)
     assert done.returncode == 0, done.stderr
     import casebook
     from casebook import evidence, tables
 
     case = casebook.load(TEACHING)
-    assert done.stdout.split() == [str(len(tables.institutional_work(case).rows)),
-                                   str(len(tables.governance_in_practice(case).rows)), str(len(evidence.claims(case)))]
+    assert done.stdout.split() == [
+        str(len(tables.institutional_work(case).rows)),
+        str(len(tables.governance_in_practice(case).rows)),
+        str(len(evidence.claims(case))),
+    ]
 
 
 def test_the_package_knows_no_case():

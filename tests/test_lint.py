@@ -20,8 +20,9 @@ BIN = Path(sys.executable).parent  # the venv running the tests has ruff and pre
 
 def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL,
-                          timeout=300, **kwargs)
+    return subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=300, **kwargs
+    )
 
 
 def test_ruff_finds_nothing() -> None:
@@ -32,8 +33,14 @@ def test_ruff_finds_nothing() -> None:
 def test_ruff_lints_the_notebooks_too(tmp_path: Path) -> None:
     """Notebooks are linted on purpose (pyproject.toml): an unused import in a cell is caught."""
     notebook = tmp_path / "bad.ipynb"
-    cell = {"cell_type": "code", "execution_count": None, "id": "c1", "metadata": {}, "outputs": [],
-            "source": ["import os\n"]}
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "id": "c1",
+        "metadata": {},
+        "outputs": [],
+        "source": ["import os\n"],
+    }
     notebook.write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     result = run(str(BIN / "ruff"), "check", "--config", str(ROOT / "pyproject.toml"), str(notebook))
     assert result.returncode == 1 and "F401" in result.stdout

@@ -51,16 +51,23 @@ def cffconvert() -> Path:
     pip = [str(CFF_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     done = subprocess.run([*pip, *CFF_PINS], capture_output=True, text=True)
     if done.returncode != 0:
-        pytest.skip(f"could not install {' '.join(CFF_PINS)} into {CFF_VENV} (is PyPI reachable?):\n"
-                    f"{done.stderr[-1500:]}")
+        pytest.skip(
+            f"could not install {' '.join(CFF_PINS)} into {CFF_VENV} (is PyPI reachable?):\n{done.stderr[-1500:]}"
+        )
     marker.write_text(" ".join(CFF_PINS))
     return CFF_VENV / "bin" / "cffconvert"
 
 
 def validate(cffconvert: Path, path: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
-    return subprocess.run([str(cffconvert), "--validate", "-i", str(path)], capture_output=True, text=True,
-                          env=env, stdin=subprocess.DEVNULL, timeout=120)
+    return subprocess.run(
+        [str(cffconvert), "--validate", "-i", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -24,8 +24,9 @@ def pdftotext(*args: str) -> str:
         pytest.skip(f"{PDF} is not built (make pdf)")
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) is not installed")
-    return subprocess.run(["pdftotext", *args, "-enc", "UTF-8", str(PDF), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", *args, "-enc", "UTF-8", str(PDF), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +107,11 @@ def test_pdf_has_figure1_caption_and_vector_art(pdf_text, reader):
     text = pages[0].extract_text()
     for label in ("System context", "Collaboration dynamics", "Shared", "Capacity for"):
         assert label in text, label  # the SVG's labels are text, not pixels
-    images = [name for name, obj in pages[0].get("/Resources", {}).get("/XObject", {}).items()
-              if obj.get_object().get("/Subtype") == "/Image"]
+    images = [
+        name
+        for name, obj in pages[0].get("/Resources", {}).get("/XObject", {}).items()
+        if obj.get_object().get("/Subtype") == "/Image"
+    ]
     assert images == [], "Figure 1 should be vector art, not a bitmap"
 
 
@@ -138,7 +142,7 @@ def web_numbers() -> dict[str, str]:
             number = heading.xpath('.//span[@class="section-number"]/text()')
             title = " ".join(heading.text_content().replace("#", "").split())
             if number:
-                out[title[len(number[0].strip()):].strip()] = number[0].strip().rstrip(".")
+                out[title[len(number[0].strip()) :].strip()] = number[0].strip().rstrip(".")
     return out
 
 
@@ -158,10 +162,16 @@ def test_section_numbers_match_the_web_book_everywhere(reader):
 def test_references_follow_the_conclusions_and_the_edition_is_a_part_of_its_own(reader):
     titles = [t for _, t in bookmarks(reader)]
     assert titles.index("References") == titles.index("7 Conclusions") + 1
-    order = ["References", "Appendix 1: Interviewees", "Appendix 2: Interview outline",
-             "Appendix 3: Collaborative governance in practice", "Evidence", "This edition"]
+    order = [
+        "References",
+        "Appendix 1: Interviewees",
+        "Appendix 2: Interview outline",
+        "Appendix 3: Collaborative governance in practice",
+        "Evidence",
+        "This edition",
+    ]
     assert [titles.index(t) for t in order] == sorted(titles.index(t) for t in order)
-    after = titles[titles.index("This edition"):]
+    after = titles[titles.index("This edition") :]
     assert "About this edition" in after and "Errata" in after
     assert not any(re.match(r"[0-9]", t) for t in after), "the edition's pages must not be numbered"
     depth = dict((t, d) for d, t in bookmarks(reader))

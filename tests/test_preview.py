@@ -41,9 +41,23 @@ def test_a_change_rebuilds_and_reloads_the_page(tmp_path: Path) -> None:
     port = free_port()
     build = f"{sys.executable} -c \"open('{marker}', 'a').write('x')\""
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "preview.py"), "--html", str(html), "--watch", str(watched),
-         "--port", str(port), "--no-initial-build", "--build", build],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "preview.py"),
+            "--html",
+            str(html),
+            "--watch",
+            str(watched),
+            "--port",
+            str(port),
+            "--no-initial-build",
+            "--build",
+            build,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         page = wait_for(f"http://127.0.0.1:{port}/").decode("utf-8")
         assert "<p>The book</p>" in page

@@ -26,8 +26,20 @@ from conftest import DATA, ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"
 CODED = ("excerpts", "codings", "interviewees", "framework")
-ANALYTIC = ("institutional_work", "findings", "relations", "evidence", "passages", "sections", "documents",
-            "excerpt_uses", "facts", "timeline", "interview_outline", "errata")
+ANALYTIC = (
+    "institutional_work",
+    "findings",
+    "relations",
+    "evidence",
+    "passages",
+    "sections",
+    "documents",
+    "excerpt_uses",
+    "facts",
+    "timeline",
+    "interview_outline",
+    "errata",
+)
 
 
 def tables(folder: Path) -> dict:
@@ -61,7 +73,8 @@ def test_check_then_lists_exactly_what_remains_to_fill_in(turin_qdpx, tmp_path):
     qdpx.import_project(turin_qdpx, folder, codebook=DATA)
     _, problems = check(folder)
     assert sorted(p.file.rsplit("/", 1)[1] for p in problems) == sorted(
-        f"{name}.csv" for name in ("institutional_work", "findings", "relations", "evidence"))
+        f"{name}.csv" for name in ("institutional_work", "findings", "relations", "evidence")
+    )
     assert all("has no rows yet" in p.message for p in problems)
     for name in ANALYTIC:  # the analytic layer starts as a header row
         assert (folder / f"{name}.csv").read_text(encoding="utf-8").count("\n") == 1 or name == "documents"
@@ -85,12 +98,16 @@ def test_import_never_overwrites_unless_asked_and_never_writes_data(turin_qdpx, 
     assert {p.name: p.read_bytes() for p in DATA.iterdir()} == before
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda p: p.write_text("not a zip"), "it is not a zip archive"),
-    (lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "x"), "the archive holds no project.qde"),
-    (lambda p: zipfile.ZipFile(p, "w").writestr("project.qde", "<Project"), "is not well-formed XML"),
-    (lambda p: zipfile.ZipFile(p, "w").writestr("project.qde", "<Project name='x'/>"), "is not a REFI-QDA project"),
-], ids=["text file", "zip without project", "broken XML", "foreign XML"])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda p: p.write_text("not a zip"), "it is not a zip archive"),
+        (lambda p: zipfile.ZipFile(p, "w").writestr("readme.txt", "x"), "the archive holds no project.qde"),
+        (lambda p: zipfile.ZipFile(p, "w").writestr("project.qde", "<Project"), "is not well-formed XML"),
+        (lambda p: zipfile.ZipFile(p, "w").writestr("project.qde", "<Project name='x'/>"), "is not a REFI-QDA project"),
+    ],
+    ids=["text file", "zip without project", "broken XML", "foreign XML"],
+)
 def test_a_file_that_is_no_refi_project_gets_one_clear_error(tmp_path, capsys, make, message):
     bad = tmp_path / "bad.qdpx"
     make(bad)
@@ -120,12 +137,12 @@ def test_positions_counted_in_utf16_units_are_read_as_characters(tmp_path):
     qdpx.import_project(archive, tmp_path / "auto")
     assert tables(tmp_path / "auto")["excerpts"]["text"].tolist() == ["Δήμος"]
     qdpx.import_project(archive, tmp_path / "points", offsets="codepoints")
-    assert tables(tmp_path / "points")["excerpts"]["text"].tolist() == [text[units:units + 5]]
+    assert tables(tmp_path / "points")["excerpts"]["text"].tolist() == [text[units : units + 5]]
 
 
 # --- files this project did not write --------------------------------------------------
 
-WRITE_WITH_PYREFIQDA = r'''
+WRITE_WITH_PYREFIQDA = r"""
 import sys
 from pathlib import Path
 from pyrefiqda import RefiProject
@@ -175,15 +192,19 @@ project = m.Project(name="River pilot", origin="pyrefiqda", code_book=m.CodeBook
                     variables=variables, cases=cases, sources=sources, notes=notes)
 RefiProject.save(project, sys.argv[1])
 print(transcript[first:transcript.index(" 😀") + 2])
-'''
+"""
 
 
 @pytest.fixture(scope="module")
 def foreign(refi_venv, tmp_path_factory) -> tuple[Path, str]:
     venv = refi_venv
     out = tmp_path_factory.mktemp("foreign") / "river.qdpx"
-    done = subprocess.run([str(venv / "bin" / "python"), "-c", WRITE_WITH_PYREFIQDA, str(out)], capture_output=True,
-                          text=True, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", WRITE_WITH_PYREFIQDA, str(out)],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return out, done.stdout.strip()
 
@@ -197,15 +218,21 @@ def test_a_project_written_by_another_library_imports_with_a_report(foreign, tmp
     assert case["excerpts"]["text"].tolist() == [quoted]  # the exact characters of the selection
     person = case["interviewees"].iloc[0]
     assert (person["id"], person["role"], person["organization"], person["short_organization"]) == (
-        "A", "Engineer", "Water board", "Water board")
+        "A",
+        "Engineer",
+        "Water board",
+        "Water board",
+    )
     codings = set(map(tuple, case["codings"][["scheme", "code"]].to_numpy().tolist()))
     assert codings == {("framework", "drivers"), ("work_type", "cultural")}
     assert case["documents"]["title"].tolist() == ["Council minutes 2020"]
-    for expected in ("Code 00000000-0000-4000-8000-000000000006: 'my own idea' is not in the code book",
-                     "PDFSource 00000000-0000-4000-8000-000000000012: 'Plan.pdf' is a PDF",
-                     "Variable 00000000-0000-4000-8000-000000000042: 'Age' (1 case(s)) is not a column",
-                     "Note 00000000-0000-4000-8000-000000000060: 'memo on trust' is a note (memo)",
-                     "Case 00000000-0000-4000-8000-000000000050: 'Rosa' became interviewee A"):
+    for expected in (
+        "Code 00000000-0000-4000-8000-000000000006: 'my own idea' is not in the code book",
+        "PDFSource 00000000-0000-4000-8000-000000000012: 'Plan.pdf' is a PDF",
+        "Variable 00000000-0000-4000-8000-000000000042: 'Age' (1 case(s)) is not a column",
+        "Note 00000000-0000-4000-8000-000000000060: 'memo on trust' is a note (memo)",
+        "Case 00000000-0000-4000-8000-000000000050: 'Rosa' became interviewee A",
+    ):
         assert f"project.qde: {expected}" in out, expected
     stored = "".join(p.read_text(encoding="utf-8") for p in folder.iterdir() if p.suffix in (".csv", ".json"))
     assert "Rosa" not in stored  # a case named after a person is a letter in the case folder
@@ -213,7 +240,7 @@ def test_a_project_written_by_another_library_imports_with_a_report(foreign, tmp
 
 def test_an_independent_reader_finds_this_projects_codings(turin_qdpx, tmp_path, refi_venv):
     venv = refi_venv
-    script = r'''
+    script = r"""
 import json, sys
 from collections import Counter
 from pyrefiqda import RefiProject
@@ -227,9 +254,12 @@ walk(p.code_book.codes.code)
 counts = Counter(names[c.code_ref.target_guid] for s in p.sources.text_source for sel in s.plain_text_selection
                  for c in sel.coding)
 print(json.dumps(counts))
-'''
-    done = subprocess.run([str(venv / "bin" / "python"), "-c", script, str(turin_qdpx), str(tmp_path / "x")],
-                          capture_output=True, text=True)
+"""
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script, str(turin_qdpx), str(tmp_path / "x")],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     counts = json.loads(done.stdout)
     case = casebook.load(DATA)
@@ -268,8 +298,9 @@ def test_an_imported_case_builds_its_book_once_the_analytic_layer_is_filled_in(t
     qdpx.import_project(project, folder, codebook=TEACHING)
     for name in ANALYTIC:
         shutil.copyfile(TEACHING / f"{name}.csv", folder / f"{name}.csv")
-    done = subprocess.run(["make", "--no-print-directory", "html", f"CASE={folder}"], cwd=ROOT, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        ["make", "--no-print-directory", "html", f"CASE={folder}"], cwd=ROOT, capture_output=True, text=True
+    )
     try:
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         html = ROOT / "_build" / "cases" / folder.name / "_build" / "html"

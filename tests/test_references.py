@@ -202,10 +202,17 @@ def test_pybtex_finds_each_plugin_from_one_reading_of_the_entry_points_as_import
     from casebook import bibstyle
 
     bibstyle.register()
-    for group in ("pybtex.backends", "pybtex.backends.aliases", "pybtex.style.names", "pybtex.database.input",
-                  "pybtex.database.input.suffixes", "pybtex.style.formatting"):
-        assert ([ep.value for ep in pybtex.plugin.entry_points(group=group)]
-                == [ep.value for ep in importlib.metadata.entry_points(group=group)]), group
+    for group in (
+        "pybtex.backends",
+        "pybtex.backends.aliases",
+        "pybtex.style.names",
+        "pybtex.database.input",
+        "pybtex.database.input.suffixes",
+        "pybtex.style.formatting",
+    ):
+        assert [ep.value for ep in pybtex.plugin.entry_points(group=group)] == [
+            ep.value for ep in importlib.metadata.entry_points(group=group)
+        ], group
         for ep in importlib.metadata.entry_points(group=group):
             assert [e.value for e in pybtex.plugin.entry_points(group=group, name=ep.name)] == [ep.value]
     assert pybtex.plugin.entry_points(group="pybtex.backends", name="no-such-backend") == []

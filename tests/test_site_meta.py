@@ -100,7 +100,7 @@ def test_landing_page_is_described_by_the_books_summary() -> None:
 def test_a_chapter_is_described_by_its_first_paragraph() -> None:
     page = tree(HTML / "chapters" / "01-introduction.html")
     [description] = meta(page, "name", "description")
-    [first] = page.xpath('(//article//section/p)[1]')
+    [first] = page.xpath("(//article//section/p)[1]")
     assert " ".join(first.text_content().split()).startswith(description.rstrip("…"))
     assert meta(page, "property", "og:title") == ["Introduction"]
 
@@ -129,11 +129,14 @@ def test_first_paragraph_of_the_landing_page_is_its_summary() -> None:
     assert pagemeta._first_paragraph(doctree, root=True) == "What it finds."
 
 
-@pytest.mark.parametrize(("repository", "expected"), [
-    ("https://github.com/owner/repo", "https://mybinder.org/v2/gh/owner/repo/HEAD"),
-    ("https://github.com/owner/repo.git/", "https://mybinder.org/v2/gh/owner/repo/HEAD"),
-    ("https://example.org/git/repo", "https://mybinder.org/v2/git/https%3A%2F%2Fexample.org%2Fgit%2Frepo/HEAD"),
-])
+@pytest.mark.parametrize(
+    ("repository", "expected"),
+    [
+        ("https://github.com/owner/repo", "https://mybinder.org/v2/gh/owner/repo/HEAD"),
+        ("https://github.com/owner/repo.git/", "https://mybinder.org/v2/gh/owner/repo/HEAD"),
+        ("https://example.org/git/repo", "https://mybinder.org/v2/git/https%3A%2F%2Fexample.org%2Fgit%2Frepo/HEAD"),
+    ],
+)
 def test_binder_url(repository: str, expected: str) -> None:
     assert rerun.binder_url(repository) == expected
     notebook = "chapters/03-method.ipynb"

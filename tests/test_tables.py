@@ -81,8 +81,11 @@ def test_table2_lists_the_interviewees_with_role_and_organisation(case):
 def test_table3_groups_findings_under_framework_elements_with_notes_in_brackets(case):
     frame = tables.governance_in_practice(case).frame.set_index("Element of the framework")
     assert list(frame.index) == [
-        "System context", "Drivers", "Collaboration dynamics: shared motivation",
-        "Collaboration dynamics: capacity for joint action", "Actions",
+        "System context",
+        "Drivers",
+        "Collaboration dynamics: shared motivation",
+        "Collaboration dynamics: capacity for joint action",
+        "Actions",
     ]
     resources = (
         "Limited and fragmented resources (Funding, time, technical and logistical support, skills, expertise, etc.)"

@@ -57,7 +57,8 @@ def test_init_writes_a_blank_case_whose_check_lists_what_to_fill_in(tmp_path):
     assert (target / "datapackage.json") in written and (target / "README.md").is_file()
     problems = check(target)[1]
     assert [(p.file, p.message) for p in problems] == [
-        (str(target / f"{name}.csv"), f"has no rows yet: {hint}") for name, hint in NEEDED.items()]
+        (str(target / f"{name}.csv"), f"has no rows yet: {hint}") for name, hint in NEEDED.items()
+    ]
     with pytest.raises(newcase.FolderNotEmpty):
         newcase.create(target)
 
@@ -66,7 +67,9 @@ def test_init_from_the_teaching_case_copies_it_without_touching_it(tmp_path):
     before = _digests(TEACHING)
     result = subprocess.run(
         [sys.executable, "-m", "casebook", "init", str(tmp_path / "mine"), "--from", str(TEACHING)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert load(tmp_path / "mine").institutional_work.equals(load(TEACHING).institutional_work)
@@ -92,8 +95,11 @@ def test_console_output_is_shown_as_one_verbatim_block():
 def pages() -> dict[str, str]:
     if not (HTML / "index.html").is_file():
         pytest.skip(f"the teaching case's book is not built: make book CASE={TEACHING.relative_to(ROOT)}")
-    return {p.relative_to(HTML).as_posix(): _text(p) for p in sorted(HTML.rglob("*.html"))
-            if not any(part.startswith("_") for part in p.relative_to(HTML).parts)}
+    return {
+        p.relative_to(HTML).as_posix(): _text(p)
+        for p in sorted(HTML.rglob("*.html"))
+        if not any(part.startswith("_") for part in p.relative_to(HTML).parts)
+    }
 
 
 @pytest.mark.built
@@ -127,8 +133,7 @@ def test_its_book_shows_its_own_tables_and_figure(pages):
 def test_every_page_of_its_pdf_says_the_case_is_fictional():
     if not PDF.is_file():
         pytest.skip(f"the teaching case's PDF is not built: make pdf CASE={TEACHING.relative_to(ROOT)}")
-    text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(PDF), "-"], capture_output=True, text=True, check=True).stdout
     sheets = text.split("\f")[:-1]
     notice = case.about(TEACHING).notice
     assert len(sheets) > 5
@@ -160,9 +165,27 @@ def test_its_release_bundle_describes_the_teaching_case_not_turin(tmp_path):
         pytest.skip("the teaching case's book is not built")
     info = case.about(TEACHING)
     out = tmp_path / f"{info.name}.zip"
-    done = subprocess.run([sys.executable, "-m", "casebook", "dist", "--book", str(ROOT / "examples" / "case-book"),
-                           "--build", str(BUILD), "--data", str(TEACHING), "--figures", str(BUILD / "figures"),
-                           "--out", str(out)], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "casebook",
+            "dist",
+            "--book",
+            str(ROOT / "examples" / "case-book"),
+            "--build",
+            str(BUILD),
+            "--data",
+            str(TEACHING),
+            "--figures",
+            str(BUILD / "figures"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     assert release.verify(out) == []
     meta = json.loads(zipfile.ZipFile(out).read(release.METADATA))

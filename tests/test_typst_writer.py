@@ -105,10 +105,12 @@ def table(caption: str | None = "Interviewees", ids=("table-2",)) -> nodes.table
     t += group
     group += nodes.colspec(colwidth=30)
     group += nodes.colspec(colwidth=70)
-    head = nodes.thead("", nodes.row("", nodes.entry("", para(nodes.Text("Letter"))),
-                                     nodes.entry("", para(nodes.Text("Role")))))
-    body = nodes.tbody("", nodes.row("", nodes.entry("", para(nodes.Text("A"))),
-                                     nodes.entry("", para(nodes.Text("Manager")))))
+    head = nodes.thead(
+        "", nodes.row("", nodes.entry("", para(nodes.Text("Letter"))), nodes.entry("", para(nodes.Text("Role"))))
+    )
+    body = nodes.tbody(
+        "", nodes.row("", nodes.entry("", para(nodes.Text("A"))), nodes.entry("", para(nodes.Text("Manager"))))
+    )
     group += head
     group += body
     return t
@@ -160,8 +162,9 @@ def test_inline_anchor_does_not_stop_line_breaks():
 
 
 def test_citation_entry_prints_without_its_key():
-    entry = nodes.citation("", nodes.label("", "Emerson et al., 2012"), para(nodes.Text("Emerson, K. (2012)")),
-                           ids=["id9"])
+    entry = nodes.citation(
+        "", nodes.label("", "Emerson et al., 2012"), para(nodes.Text("Emerson, K. (2012)")), ids=["id9"]
+    )
     w = writer()
     w.collect_labels(entry)
     assert w.block(entry) == '#casebook-reference[#"Emerson, K. (2012)";]<index:id9>'
@@ -201,17 +204,21 @@ def test_missing_glyph_error_names_the_character():
 def test_written_markup_compiles_to_a_tagged_pdf_with_the_text_intact(tmp_path):
     typst = pytest.importorskip("typst")
     w = writer(fignumbers={"index": {"table": {"table-2": (2,)}}})
-    quote = nodes.block_quote("", para(nodes.Text('Мы смотрим: #read("/etc/hostname") $x$ Δήμος')),
-                              nodes.attribution("", "Interviewee B"))
+    quote = nodes.block_quote(
+        "", para(nodes.Text('Мы смотрим: #read("/etc/hostname") $x$ Δήμος')), nodes.attribution("", "Interviewee B")
+    )
     t = table()
     w.collect_labels(t)
     body = w.body([quote, t])
-    source = (f'#import "{TEMPLATE.name}": *\n#show: casebook-book.with(title: "T", short-title: "T")\n'
-              f'#heading(level: 1)[#"Start";]\n\n{body}\n')
+    source = (
+        f'#import "{TEMPLATE.name}": *\n#show: casebook-book.with(title: "T", short-title: "T")\n'
+        f'#heading(level: 1)[#"Start";]\n\n{body}\n'
+    )
     (tmp_path / TEMPLATE.name).write_bytes(TEMPLATE.read_bytes())
     (tmp_path / "t.typ").write_text(source, encoding="utf-8")
     pdf = typst.Compiler(str(tmp_path / "t.typ"), ignore_system_fonts=True).compile(
-        format="pdf", pdf_standards=["a-2a", "ua-1"], timestamp=0)
+        format="pdf", pdf_standards=["a-2a", "ua-1"], timestamp=0
+    )
     (tmp_path / "t.pdf").write_bytes(pdf)
     out = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True).stdout
     assert 'Мы смотрим: #read("/etc/hostname") $x$ Δήμος' in out

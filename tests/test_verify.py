@@ -42,8 +42,9 @@ def test_changing_a_data_cell_without_rebuilding_fails_verify(case_copy):
 
 def test_verify_command_prints_a_verdict_per_artefact_and_fails(case_copy):
     set_cell(case_copy, "actors.csv", 2, "label", "The European Union")
-    result = subprocess.run([sys.executable, "-m", "casebook", "verify", "--data", str(case_copy)],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "casebook", "verify", "--data", str(case_copy)], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 1
     assert "FAIL  Table 1" in result.stdout and "FAIL  Figure 1 data" in result.stdout
     assert "PASS  Table 2" in result.stdout

@@ -29,8 +29,10 @@ KB = 1024
 TEXT_BUDGET = 200 * KB
 FIGURE_EXTRA = 100 * KB
 FIGURE_OWN = 1536 * KB
-RESOURCES = ('//link[contains(concat(" ", @rel, " "), " stylesheet ")]/@href | //link[@rel="preload"]/@href'
-             " | //script/@src | //img/@src")
+RESOURCES = (
+    '//link[contains(concat(" ", @rel, " "), " stylesheet ")]/@href | //link[@rel="preload"]/@href'
+    " | //script/@src | //img/@src"
+)
 FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
 URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
 
@@ -94,14 +96,14 @@ def report(site: dict[Path, set[Path]]) -> str:
     shared, own = weights(site)
     lines = [f"shared theme: {len(shared)} files, {size(shared) / KB:.0f} KB (fetched once, then cached)"]
     for page, bytes_ in sorted(own.items(), key=lambda item: -item[1]):
-        lines.append(f"{page.relative_to(HTML).as_posix():45} {bytes_ / KB:7.1f} KB "
-                     f"(HTML {page.stat().st_size / KB:.1f} KB)")
+        lines.append(
+            f"{page.relative_to(HTML).as_posix():45} {bytes_ / KB:7.1f} KB (HTML {page.stat().st_size / KB:.1f} KB)"
+        )
     return "\n".join(lines)
 
 
 def test_every_local_resource_a_page_names_exists(site) -> None:
-    missing = {p.relative_to(HTML).as_posix(): [str(r) for r in found if not r.is_file()]
-               for p, found in site.items()}
+    missing = {p.relative_to(HTML).as_posix(): [str(r) for r in found if not r.is_file()] for p, found in site.items()}
     assert not {page: files for page, files in missing.items() if files}
 
 
@@ -109,8 +111,11 @@ def test_text_pages_stay_under_200_kb_beyond_the_theme(site) -> None:
     print("\n" + report(site))  # shown with pytest -s: the measured weights
     _, own = weights(site)
     plotly = (HTML / "_static" / SCRIPT).resolve()
-    heavy = {p.relative_to(HTML).as_posix(): f"{b / KB:.0f} KB" for p, b in own.items()
-             if plotly not in site[p] and b >= TEXT_BUDGET}
+    heavy = {
+        p.relative_to(HTML).as_posix(): f"{b / KB:.0f} KB"
+        for p, b in own.items()
+        if plotly not in site[p] and b >= TEXT_BUDGET
+    }
     assert not heavy, f"text pages over {TEXT_BUDGET // KB} KB of their own:\n{report(site)}"
 
 

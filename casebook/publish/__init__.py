@@ -31,8 +31,13 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 # What the PDF (the typst builder) shows of a notebook output, best first after the book's
 # own content (casebook.content): images (Figure 1's SVG twin), then text; never HTML.
-TYPST_MIME_PRIORITY = [("typst", "image/svg+xml", 10), ("typst", "image/png", 20), ("typst", "image/jpeg", 21),
-                       ("typst", "text/markdown", 30), ("typst", "text/plain", 40)]
+TYPST_MIME_PRIORITY = [
+    ("typst", "image/svg+xml", 10),
+    ("typst", "image/png", 20),
+    ("typst", "image/jpeg", 21),
+    ("typst", "text/markdown", 30),
+    ("typst", "text/plain", 40),
+]
 
 
 def _paths(app: Sphinx, config: Any) -> None:
@@ -63,8 +68,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
     thebe.setup(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
     app.setup_extension("casebook.publish.typst_builder")
-    for module in (casemeta, prepare, dependencies, execution, anchors, citations, reports, pagemeta, rerun, plotly,
-                   accessibility):
+    for module in (
+        casemeta,
+        prepare,
+        dependencies,
+        execution,
+        anchors,
+        citations,
+        reports,
+        pagemeta,
+        rerun,
+        plotly,
+        accessibility,
+    ):
         module.setup(app)
     app.connect("config-inited", _paths)
     app.add_css_file("casebook.css")

@@ -30,13 +30,20 @@ def check_passage_anchors(app: Sphinx, env: BuildEnvironment) -> None:
         label = evidence.passage_label(str(row["id"]))
         wanted[label] = line
         if label not in anchors:
-            logger.warning(f"{table.path}:{line}:id: passage {row['id']!r} has no paragraph anchor"
-                           f" {{#{label}}} in the book's chapters; put it on the paragraph that restates it",
-                           type="casebook", subtype="anchor")
+            logger.warning(
+                f"{table.path}:{line}:id: passage {row['id']!r} has no paragraph anchor"
+                f" {{#{label}}} in the book's chapters; put it on the paragraph that restates it",
+                type="casebook",
+                subtype="anchor",
+            )
     for label, docname in sorted(anchors.items()):
         if label not in wanted:
-            logger.warning(f"the anchor {{#{label}}} names no passage of {table.path}", location=docname,
-                           type="casebook", subtype="anchor")
+            logger.warning(
+                f"the anchor {{#{label}}} names no passage of {table.path}",
+                location=docname,
+                type="casebook",
+                subtype="anchor",
+            )
 
 
 def setup(app: Sphinx) -> None:

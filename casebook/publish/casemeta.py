@@ -26,8 +26,11 @@ def downloads(name: str) -> dict[str, str]:
 def apply(app: Sphinx, config: Any) -> None:
     """``config-inited``: the case's notice, keywords, title and download names into the config."""
     info = about(default_data_dir())
-    config.casebook_pdf_metadata = {"notice": info.notice, "keywords": list(info.keywords),
-                                    **config.casebook_pdf_metadata}
+    config.casebook_pdf_metadata = {
+        "notice": info.notice,
+        "keywords": list(info.keywords),
+        **config.casebook_pdf_metadata,
+    }
     # "light" until the reader picks a mode (pydata-sphinx-theme logs an error for an empty one)
     config.html_context = {"default_mode": "light", **downloads(info.name), **config.html_context}
     if config.casebook_title_from_case:

@@ -45,8 +45,10 @@ def _citations(app: Sphinx) -> tuple[dict[str, list[Any]], dict[str, Any]]:
         from ..evidence import citing, triangulation
 
         case_ = case(app)
-        app._casebook_citations = (citing(case_),  # type: ignore[attr-defined]
-                                   {s.claim.label: s for s in triangulation(case_)})
+        app._casebook_citations = (
+            citing(case_),  # type: ignore[attr-defined]
+            {s.claim.label: s for s in triangulation(case_)},
+        )
     return app._casebook_citations  # type: ignore[attr-defined]
 
 
@@ -58,7 +60,7 @@ def _store(env: BuildEnvironment) -> dict[str, dict[str, list[str]]]:
 
 
 def _passage(node: nodes.Element) -> str | None:
-    return next((i[len(PREFIX):] for i in node.get("ids", []) if i.startswith(PREFIX)), None)
+    return next((i[len(PREFIX) :] for i in node.get("ids", []) if i.startswith(PREFIX)), None)
 
 
 def _anchored(doctree: nodes.Node) -> list[tuple[str, nodes.Element]]:
@@ -99,10 +101,14 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
 
 def _shown(app: Sphinx, passage: str) -> list[dict[str, Any]]:
     citing, support = _citations(app)
-    return [{"claim": [c.mark, c.text, c.shown_in, c.where, c.label],
-             "sources": [[s.kind, s.id, s.title, s.detail] for s in c.sources],
-             "support": [support[c.label].basis, support[c.label].flag, support[c.label].direct_sources]}
-            for c in citing.get(passage, [])]
+    return [
+        {
+            "claim": [c.mark, c.text, c.shown_in, c.where, c.label],
+            "sources": [[s.kind, s.id, s.title, s.detail] for s in c.sources],
+            "support": [support[c.label].basis, support[c.label].flag, support[c.label].direct_sources],
+        }
+        for c in citing.get(passage, [])
+    ]
 
 
 def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -110,8 +116,7 @@ def outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if not app.config.casebook_active_citation:
         return []
     old: dict[str, str] = getattr(env, "casebook_marker_hashes", {})
-    new = {doc: sha256(json.dumps([_shown(app, p) for p in sorted(passages)]))
-           for doc, passages in _store(env).items()}
+    new = {doc: sha256(json.dumps([_shown(app, p) for p in sorted(passages)])) for doc, passages in _store(env).items()}
     env.casebook_marker_hashes = new  # type: ignore[attr-defined]
     return sorted(doc for doc, digest in new.items() if old.get(doc) != digest)
 
@@ -139,8 +144,9 @@ def add_markers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 doc, ident = _target(app, claim.label)
                 if i:
                     marks += nodes.Text(" ")
-                marks += nodes.reference("", claim.mark, internal=True,
-                                         refuri=app.builder.get_relative_uri(docname, doc) + "#" + ident)
+                marks += nodes.reference(
+                    "", claim.mark, internal=True, refuri=app.builder.get_relative_uri(docname, doc) + "#" + ident
+                )
             node += marks
 
 
@@ -170,16 +176,22 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
 
     panel_id = f"cite-{passage}-{claim.mark}"
     support = _citations(app)[1][claim.label]
-    button = (f'<button type="button" class="casebook-cite" popovertarget="{panel_id}" '
-              f'aria-label="Evidence {claim.mark}">{claim.mark}</button>')
-    parts = [f'<p class="casebook-evidence-title" id="{panel_id}-title"><strong>{claim.mark}</strong> · '
-             f"{_t(claim.shown_in)} · {_t(claim.where)}</p>",
-             f'<p class="casebook-evidence-claim">{_t(claim.text)}</p>']
+    button = (
+        f'<button type="button" class="casebook-cite" popovertarget="{panel_id}" '
+        f'aria-label="Evidence {claim.mark}">{claim.mark}</button>'
+    )
+    parts = [
+        f'<p class="casebook-evidence-title" id="{panel_id}-title"><strong>{claim.mark}</strong> · '
+        f"{_t(claim.shown_in)} · {_t(claim.where)}</p>",
+        f'<p class="casebook-evidence-claim">{_t(claim.text)}</p>',
+    ]
     also = []
     for source in claim.sources:
         if source.kind == "excerpt":
-            parts.append(f'<blockquote class="casebook-evidence-quote"><p>{_t(source.detail)}</p>'
-                         f'<p class="attribution">{_t(source.title)}</p></blockquote>')
+            parts.append(
+                f'<blockquote class="casebook-evidence-quote"><p>{_t(source.detail)}</p>'
+                f'<p class="attribution">{_t(source.title)}</p></blockquote>'
+            )
         elif source.kind == "document":
             parts.append(f"<p><strong>Document</strong> — <em>{_t(source.title)}</em>. {_t(source.detail)}</p>")
         elif source.kind == "synthesis":
@@ -189,14 +201,20 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
     if also:
         parts.append("<p><strong>Also stated in</strong> " + "; ".join(also) + "</p>")
     flag = f" — {_t(support.flag)}" if support.flag else ""
-    parts.append(f'<p class="casebook-evidence-support">Rests on {_t(support.basis)}: '
-                 f"{_count(len(support.interviewees), 'interviewee')} quoted, "
-                 f"{_count(len(support.documents), 'document')}{flag}.</p>")
-    parts.append(f'<p class="casebook-evidence-links"><a href="{_href(app, docname, claim.label)}">'
-                 f"Entry {claim.mark} in the Evidence appendix</a> "
-                 f'<button type="button" popovertarget="{panel_id}" popovertargetaction="hide">Close</button></p>')
-    panel = (f'<div class="casebook-evidence" id="{panel_id}" popover role="dialog" '
-             f'aria-labelledby="{panel_id}-title">' + "".join(parts) + "</div>")
+    parts.append(
+        f'<p class="casebook-evidence-support">Rests on {_t(support.basis)}: '
+        f"{_count(len(support.interviewees), 'interviewee')} quoted, "
+        f"{_count(len(support.documents), 'document')}{flag}.</p>"
+    )
+    parts.append(
+        f'<p class="casebook-evidence-links"><a href="{_href(app, docname, claim.label)}">'
+        f"Entry {claim.mark} in the Evidence appendix</a> "
+        f'<button type="button" popovertarget="{panel_id}" popovertargetaction="hide">Close</button></p>'
+    )
+    panel = (
+        f'<div class="casebook-evidence" id="{panel_id}" popover role="dialog" '
+        f'aria-labelledby="{panel_id}-title">' + "".join(parts) + "</div>"
+    )
     return button, panel
 
 
@@ -224,19 +242,28 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
     lines = {}
     for kind, table in schema.CLAIM_TABLES.items():
         read, _ = read_table(case_.root / schema.resource(table).path, schema.resource(table))
-        lines.update({(kind, str(row["id"])): (read.path, line) for line, row in zip(read.lines, read.rows,
-                                                                                     strict=True)})
+        lines.update(
+            {(kind, str(row["id"])): (read.path, line) for line, row in zip(read.lines, read.rows, strict=True)}
+        )
     for claim in claims(case_):
         path, line = lines[(claim.kind, claim.id)]
         if claim.label not in stated:
-            logger.warning(f"{path}:{line}:id: {claim.mark} ({claim.shown_in}, {claim.kind} {claim.id!r}) is stated "
-                           "by no paragraph of the book: give it a passage in evidence.csv whose paragraph carries "
-                           "{#passage-<id>}", type="casebook", subtype="citation")
+            logger.warning(
+                f"{path}:{line}:id: {claim.mark} ({claim.shown_in}, {claim.kind} {claim.id!r}) is stated "
+                "by no paragraph of the book: give it a passage in evidence.csv whose paragraph carries "
+                "{#passage-<id>}",
+                type="casebook",
+                subtype="citation",
+            )
         elif claim.label not in std.labels and claim.label not in std.anonlabels:
             for passage in (p for p, cs in citing.items() if claim in cs and p in where):
-                logger.warning(f"the paragraph {{#{PREFIX}{passage}}} cites {claim.mark}, but no page of the book "
-                               f"has its entry ({claim.label}): the Evidence appendix is missing",
-                               location=where[passage], type="casebook", subtype="citation")
+                logger.warning(
+                    f"the paragraph {{#{PREFIX}{passage}}} cites {claim.mark}, but no page of the book "
+                    f"has its entry ({claim.label}): the Evidence appendix is missing",
+                    location=where[passage],
+                    type="casebook",
+                    subtype="citation",
+                )
     passages, _ = read_table(case_.root / schema.resource("passages").path, schema.resource("passages"))
     sections: dict[str, set[str]] = {}
     for line, row in zip(passages.lines, passages.rows, strict=True):
@@ -250,10 +277,14 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
         else:
             moved = section_doc != doc  # a heading of generated content: the same page
         if moved:
-            logger.warning(f"the paragraph {{#{PREFIX}{passage}}} has moved out of the section "
-                           f"{passages.path}:{line}:section puts it in ({title!r}, {section}): put the anchor back "
-                           "on the paragraph that restates the passage, or correct passages.csv",
-                           location=doc, type="casebook", subtype="citation")
+            logger.warning(
+                f"the paragraph {{#{PREFIX}{passage}}} has moved out of the section "
+                f"{passages.path}:{line}:section puts it in ({title!r}, {section}): put the anchor back "
+                "on the paragraph that restates the passage, or correct passages.csv",
+                location=doc,
+                type="casebook",
+                subtype="citation",
+            )
 
 
 def _section_ids(env: BuildEnvironment, doc: str) -> set[str]:

@@ -61,8 +61,9 @@ def start_kernels(app: Sphinx) -> None:
         ahead = None
     count = min(workers(app), len(expected))
     if ahead is not None:
-        logger.info(f"[casebook] {ahead.size} kernel(s), started before Sphinx, for {len(expected)} "
-                    "notebook(s) to re-run")
+        logger.info(
+            f"[casebook] {ahead.size} kernel(s), started before Sphinx, for {len(expected)} notebook(s) to re-run"
+        )
     elif count >= 1:
         ahead = Kernels(count, app.config.nb_execution_timeout)
         logger.info(f"[casebook] starting {count} kernel(s) for {len(expected)} notebook(s) to re-run")
@@ -83,8 +84,10 @@ def execute_ahead(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
     if not notebooks:
         return
     if kernels is None:
-        kernels = app.casebook_kernels = Kernels(min(workers(app), len(notebooks)),  # type: ignore[attr-defined]
-                                                 app.config.nb_execution_timeout)
+        kernels = app.casebook_kernels = Kernels(
+            min(workers(app), len(notebooks)),  # type: ignore[attr-defined]
+            app.config.nb_execution_timeout,
+        )
     logger.info(f"[casebook] executing {len(notebooks)} notebook(s) on {kernels.size} kernel(s)")
     app.casebook_pending = _paths(app, env, notebooks)  # type: ignore[attr-defined]
     app.casebook_executed = {}  # type: ignore[attr-defined]
@@ -99,8 +102,13 @@ def after_reading(app: Sphinx, env: BuildEnvironment) -> None:
     if kernels is not None:
         kernels.close()
     if app.config.nb_execution_mode == "force":
-        pool.write_record(app.doctreedir, notebook_states(env), getattr(env, "casebook_fingerprints", {}),
-                          workers(app), app.config.nb_execution_timeout)
+        pool.write_record(
+            app.doctreedir,
+            notebook_states(env),
+            getattr(env, "casebook_fingerprints", {}),
+            workers(app),
+            app.config.nb_execution_timeout,
+        )
 
 
 def stop_kernels(app: Sphinx, exception: Exception | None) -> None:
@@ -128,8 +136,10 @@ def hand_over(app: Sphinx, docname: str, source: list[str]) -> None:
     if done is None:
         return
     notebook = done[0].copy()
-    notebook.metadata = {**notebook.metadata, "mystnb": {**notebook.metadata.get("mystnb", {}),
-                                                         "execution_mode": "off"}}
+    notebook.metadata = {
+        **notebook.metadata,
+        "mystnb": {**notebook.metadata.get("mystnb", {}), "execution_mode": "off"},
+    }
     source[0] = nbformat.writes(notebook)
 
 
@@ -140,10 +150,18 @@ def record(app: Sphinx, doctree: Any) -> None:
         return
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    NbMetadataCollector.set_exec_data(app.env, app.env.docname, {
-        "mtime": time.time(), "runtime": done[1], "method": METHOD, "succeeded": True, "error": None,
-        "traceback": None,
-    })
+    NbMetadataCollector.set_exec_data(
+        app.env,
+        app.env.docname,
+        {
+            "mtime": time.time(),
+            "runtime": done[1],
+            "method": METHOD,
+            "succeeded": True,
+            "error": None,
+            "traceback": None,
+        },
+    )
 
 
 def setup(app: Sphinx) -> None:

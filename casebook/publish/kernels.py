@@ -33,8 +33,10 @@ from sphinx.errors import SphinxError
 
 from ..book import DEPENDENCY_LOG_ENV
 
-WARM_UP = ("import casebook.book, casebook.tables, casebook.evidence, casebook.figures\n"
-           "casebook.book.depends_on_all(casebook.book.case())  # the case read and checked once per kernel")
+WARM_UP = (
+    "import casebook.book, casebook.tables, casebook.evidence, casebook.figures\n"
+    "casebook.book.depends_on_all(casebook.book.case())  # the case read and checked once per kernel"
+)
 RECORD = "casebook-kernels.json"
 RECORD_SCHEMA = 1
 
@@ -45,9 +47,11 @@ class NotebookFailed(SphinxError):
 
 def _prelude(folder: Path, log: Path) -> str:
     """Run before each notebook on a kernel: a clean namespace, the notebook's folder, its record."""
-    return (f"%reset -f\nimport os as _os\n_os.chdir({str(folder)!r})\n"
-            f"_os.environ[{DEPENDENCY_LOG_ENV!r}] = {str(log)!r}\n"
-            "import casebook.book as _book\n_book.forget_reads()\ndel _os, _book")
+    return (
+        f"%reset -f\nimport os as _os\n_os.chdir({str(folder)!r})\n"
+        f"_os.environ[{DEPENDENCY_LOG_ENV!r}] = {str(log)!r}\n"
+        "import casebook.book as _book\n_book.forget_reads()\ndel _os, _book"
+    )
 
 
 def _renumber(notebook: Any) -> None:
@@ -228,8 +232,10 @@ class Ahead:
             if not line:
                 raise NotebookFailed(f"the kernels started before Sphinx stopped before running {wanted}")
             done = json.loads(line)
-            self.results[done["doc"]] = done.get("error") or (nbformat.read(done["file"], as_version=4),
-                                                               done["seconds"])
+            self.results[done["doc"]] = done.get("error") or (
+                nbformat.read(done["file"], as_version=4),
+                done["seconds"],
+            )
         for doc in wanted:
             if isinstance(self.results[doc], str):
                 raise NotebookFailed(self.results[doc])
@@ -269,13 +275,25 @@ def log_path(doctreedir: Path | str, docname: str) -> Path:
     return Path(doctreedir) / "casebook-deps" / f"{docname}.log"
 
 
-def write_record(doctreedir: Path | str, notebooks: dict[str, tuple[Path, int | None, set[str] | None]],
-                 fingerprints: dict[str, str], workers: int, timeout: int) -> None:
+def write_record(
+    doctreedir: Path | str,
+    notebooks: dict[str, tuple[Path, int | None, set[str] | None]],
+    fingerprints: dict[str, str],
+    workers: int,
+    timeout: int,
+) -> None:
     """What the next ``casebook build`` needs to predict its stale notebooks without Sphinx
     (``notebooks`` as :func:`.dependencies.notebook_states` gives them)."""
-    record = {"schema": RECORD_SCHEMA, "workers": workers, "timeout": timeout, "fingerprints": fingerprints,
-              "notebooks": {doc: {"path": str(path), "read": read, "deps": None if deps is None else sorted(deps)}
-                            for doc, (path, read, deps) in sorted(notebooks.items())}}
+    record = {
+        "schema": RECORD_SCHEMA,
+        "workers": workers,
+        "timeout": timeout,
+        "fingerprints": fingerprints,
+        "notebooks": {
+            doc: {"path": str(path), "read": read, "deps": None if deps is None else sorted(deps)}
+            for doc, (path, read, deps) in sorted(notebooks.items())
+        },
+    }
     path = record_path(doctreedir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -290,8 +308,10 @@ def predicted(doctreedir: Path | str) -> tuple[list[str], dict[str, Any]] | None
         record = json.loads(record_path(doctreedir).read_text(encoding="utf-8"))
         if record.get("schema") != RECORD_SCHEMA:
             return None
-        notebooks = {doc: (Path(n["path"]), int(n["read"]), None if n["deps"] is None else set(n["deps"]))
-                     for doc, n in record["notebooks"].items()}
+        notebooks = {
+            doc: (Path(n["path"]), int(n["read"]), None if n["deps"] is None else set(n["deps"]))
+            for doc, n in record["notebooks"].items()
+        }
         deps = {doc: d for doc, (_, _, d) in notebooks.items() if d is not None}
         return stale(notebooks, changes(dict(record["fingerprints"]), deps)[1]), record
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

@@ -21,8 +21,19 @@ DESCRIPTION_CHARS = 200  # what search engines and link previews show of a descr
 def _first_paragraph(doctree: nodes.Node, root: bool) -> str:
     """The page's first paragraph of prose, or on the landing page the first paragraph of
     its summary section: not a caption, a quote, a table cell or a line of emphasis alone."""
-    skip = (nodes.block_quote, nodes.Admonition, nodes.table, nodes.figure, nodes.caption, nodes.footnote,
-            nodes.citation, nodes.sidebar, nodes.topic, nodes.field_list, nodes.option_list)
+    skip = (
+        nodes.block_quote,
+        nodes.Admonition,
+        nodes.table,
+        nodes.figure,
+        nodes.caption,
+        nodes.footnote,
+        nodes.citation,
+        nodes.sidebar,
+        nodes.topic,
+        nodes.field_list,
+        nodes.option_list,
+    )
     scope: nodes.Node = doctree
     if root:
         for section in doctree.findall(nodes.section):
@@ -71,7 +82,9 @@ def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, 
     if not description:
         description = trim(f"{site}: {title}" if title != site else site)
     tags = {
-        "og:title": title, "og:description": description, "og:type": "website" if root else "article",
+        "og:title": title,
+        "og:description": description,
+        "og:type": "website" if root else "article",
         "og:site_name": site,
     }
     if context.get("pageurl"):  # Sphinx sets it when html_baseurl is configured

@@ -46,8 +46,9 @@ def before_reading(app: Sphinx) -> None:
 
     folder = figures_folder(app)
     written = write_static(case(app), folder)
-    logger.info(f"[casebook] Figure 1 in {folder}: " + (", ".join(sorted(written)) + " written" if written
-                                                        else "up to date"))
+    logger.info(
+        f"[casebook] Figure 1 in {folder}: " + (", ".join(sorted(written)) + " written" if written else "up to date")
+    )
 
 
 def write_downloads(app: Sphinx, folder: Path) -> None:

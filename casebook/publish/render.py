@@ -55,7 +55,13 @@ class _Nodes:
 
     def _xref(self, kind: str, label: str, content: nodes.Node, explicit: bool) -> addnodes.pending_xref:
         return addnodes.pending_xref(
-            "", content, refdomain="std", reftype=kind, reftarget=label, refexplicit=explicit, refwarn=True,
+            "",
+            content,
+            refdomain="std",
+            reftype=kind,
+            reftarget=label,
+            refexplicit=explicit,
+            refwarn=True,
             refdoc=self.docname,
         )
 

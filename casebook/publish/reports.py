@@ -58,15 +58,20 @@ class Benchmarks(Directive):
         if synthetic:
             out += [
                 nodes.rubric(text="Synthetic cases"),
-                nodes.paragraph(text="The real case replicated N times (scripts/synthetic_case.py): the time of "
-                                     "python -m casebook check, of building Tables 1–3 and Figure 1, the larger "
-                                     "peak memory of the two, and whether Figure 1 aggregated the actor groups."),
+                nodes.paragraph(
+                    text="The real case replicated N times (scripts/synthetic_case.py): the time of "
+                    "python -m casebook check, of building Tables 1–3 and Figure 1, the larger "
+                    "peak memory of the two, and whether Figure 1 aggregated the actor groups."
+                ),
                 _table(list(benchmarks.SYNTHETIC_HEADER), synthetic, [10, 14, 16, 26, 16, 18]),
             ]
         if benchmarks.notes(results):
-            out += [nodes.rubric(text="Notes"), nodes.bullet_list("", *[
-                nodes.list_item("", nodes.paragraph(text=note)) for note in benchmarks.notes(results)
-            ])]
+            out += [
+                nodes.rubric(text="Notes"),
+                nodes.bullet_list(
+                    "", *[nodes.list_item("", nodes.paragraph(text=note)) for note in benchmarks.notes(results)]
+                ),
+            ]
         return [nodes.container("", *out, classes=[GENERATED])]
 
 
@@ -138,27 +143,49 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         nbval_text = "No nbval result in this build folder yet (make test runs nbval before it builds the book)."
     else:
         verdict = "all passed" if nbval.passed else f"{nbval.failures + nbval.errors} FAILED"
-        nbval_text = (f"Last nbval run ({nbval.when}): {nbval.tests} notebook cells re-executed and compared with "
-                      f"the committed outputs, {verdict}, in {nbval.seconds:.1f} s.")
+        nbval_text = (
+            f"Last nbval run ({nbval.when}): {nbval.tests} notebook cells re-executed and compared with "
+            f"the committed outputs, {verdict}, in {nbval.seconds:.1f} s."
+        )
     content = [
-        _section("This build", nodes.bullet_list("", *[
-            nodes.list_item("", nodes.paragraph(text=line)) for line in (
-                (f"Built at {report.build_time()} with the {app.builder.name} builder." if web else
-                 f"Built with the {app.builder.name} builder from the sources as of {report.source_time(project)};"
-                 " how long each notebook took is on the web version of this page."),
-                f"Case data: {Path(os.path.relpath(case.root, project)).as_posix()}/",
-                nbval_text,
-            )
-        ])),
+        _section(
+            "This build",
+            nodes.bullet_list(
+                "",
+                *[
+                    nodes.list_item("", nodes.paragraph(text=line))
+                    for line in (
+                        (
+                            f"Built at {report.build_time()} with the {app.builder.name} builder."
+                            if web
+                            else f"Built with the {app.builder.name} builder from the sources as of "
+                            f"{report.source_time(project)}; how long each notebook took is on the web version"
+                            " of this page."
+                        ),
+                        f"Case data: {Path(os.path.relpath(case.root, project)).as_posix()}/",
+                        nbval_text,
+                    )
+                ],
+            ),
+        ),
         _section("Software", _table(["Package", "Version"], [list(v) for v in report.versions()], [30, 70])),
-        _section("Data", _table(["File", "SHA-256"], [[n, digest(s)] for n, s in report.data_checksums(case)],
-                                [30, 70])),
-        _section("Generated from the data", _table(
-            ["Artefact", "What", "SHA-256"],
-            [[a.name, a.what, digest(a.sha256)] for a in report.artefacts(case, figures)], [22, 28, 50])),
-        _section("Notebooks executed", _table(["Page", "Method", "Seconds", "Succeeded", "Executed at (UTC)"], ran,
-                                               [34, 12, 10, 12, 32]) if web else
-                 _table(["Page", "Method", "Succeeded"], ran, [50, 25, 25])),
+        _section(
+            "Data", _table(["File", "SHA-256"], [[n, digest(s)] for n, s in report.data_checksums(case)], [30, 70])
+        ),
+        _section(
+            "Generated from the data",
+            _table(
+                ["Artefact", "What", "SHA-256"],
+                [[a.name, a.what, digest(a.sha256)] for a in report.artefacts(case, figures)],
+                [22, 28, 50],
+            ),
+        ),
+        _section(
+            "Notebooks executed",
+            _table(["Page", "Method", "Seconds", "Succeeded", "Executed at (UTC)"], ran, [34, 12, 10, 12, 32])
+            if web
+            else _table(["Page", "Method", "Succeeded"], ran, [50, 25, 25]),
+        ),
     ]
     for placeholder in placeholders:
         placeholder.replace_self(content)

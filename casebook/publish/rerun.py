@@ -13,6 +13,7 @@ from .dependencies import is_notebook
 
 TEMPLATES = Path(__file__).parent / "templates"
 
+
 def binder_url(repository: str, path: str | None = None) -> str:
     """The mybinder.org address that builds ``repository`` with repo2docker and opens ``path``."""
     from urllib.parse import quote

@@ -20,8 +20,9 @@ def drop(app: Sphinx) -> None:
 def _drop_css(app: Sphinx, config: Any) -> None:
     """Its setup also links sphinx-thebe.css, which its (dropped) hook would have copied:
     without this, a clean build links a file that is not there (a 404 on every page)."""
-    app.registry.css_files = [(name, attrs) for name, attrs in app.registry.css_files
-                              if not str(name).startswith("sphinx-thebe")]
+    app.registry.css_files = [
+        (name, attrs) for name, attrs in app.registry.css_files if not str(name).startswith("sphinx-thebe")
+    ]
 
 
 def setup(app: Sphinx) -> None:

@@ -154,14 +154,16 @@ class TypstBuilder(Builder):
         config = self.config
         about = config.casebook_pdf_metadata
         shown_title = config.casebook_pdf_title or title.astext()
-        options = ", ".join([
-            f"title: {string(shown_title)}",
-            f"short-title: {string(config.casebook_pdf_short_title or config.project)}",
-            f"notice: {string(about.get('notice', ''))}",
-            f"lang: {string((config.language or 'en').split('_')[0])}",
-            f"keywords: ({''.join(string(k) + ', ' for k in about.get('keywords', []))})",
-            f"fonts: ({''.join(string(f) + ', ' for f in families)})",
-        ])
+        options = ", ".join(
+            [
+                f"title: {string(shown_title)}",
+                f"short-title: {string(config.casebook_pdf_short_title or config.project)}",
+                f"notice: {string(about.get('notice', ''))}",
+                f"lang: {string((config.language or 'en').split('_')[0])}",
+                f"keywords: ({''.join(string(k) + ', ' for k in about.get('keywords', []))})",
+                f"fonts: ({''.join(string(f) + ', ' for f in families)})",
+            ]
+        )
         writer.docname = config.root_doc
         writer.depth = 1
         heading = text(config.casebook_pdf_title) if config.casebook_pdf_title else writer.inlines(title)
@@ -181,8 +183,9 @@ class TypstBuilder(Builder):
         _, folders = self._fonts()
         compiler = typst.Compiler(str(out / "book.typ"), root=str(out), font_paths=folders, ignore_system_fonts=True)
         try:
-            pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=PDF_STANDARDS,
-                                                           timestamp=source_epoch(Path(self.srcdir)))
+            pdf, warnings = compiler.compile_with_warnings(
+                format="pdf", pdf_standards=PDF_STANDARDS, timestamp=source_epoch(Path(self.srcdir))
+            )
         except typst.TypstError as error:
             raise TypstError(explain(str(error))) from None
         for warning in warnings:
@@ -244,11 +247,14 @@ def explain(message: str) -> str:
     """Typst's error, with a note naming the missing glyph when no font can print it."""
     if "could not be displayed" in message:
         chars = {c for c in message.split("`")[1::2] if len(c.strip('"')) == 1}
-        named = ", ".join(f"{c} (U+{ord(c.strip(chr(34))):04X} {unicodedata.name(c.strip(chr(34)), '?')})"
-                          for c in sorted(chars))
-        return (f"{message}\nNo font of the PDF can print {named}. The PDF uses Typst's fonts and those of the "
-                f"Debian packages fonts-dejavu-core and fonts-droid-fallback; install a font covering this script "
-                f"into one of {', '.join(FONT_FOLDERS.values())}.")
+        named = ", ".join(
+            f"{c} (U+{ord(c.strip(chr(34))):04X} {unicodedata.name(c.strip(chr(34)), '?')})" for c in sorted(chars)
+        )
+        return (
+            f"{message}\nNo font of the PDF can print {named}. The PDF uses Typst's fonts and those of the "
+            f"Debian packages fonts-dejavu-core and fonts-droid-fallback; install a font covering this script "
+            f"into one of {', '.join(FONT_FOLDERS.values())}."
+        )
     return message
 
 

@@ -34,8 +34,9 @@ def _child(node: nodes.Element, kind: type) -> nodes.Element | None:
 
 def string(text: str) -> str:
     """``text`` as a Typst string literal."""
-    escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-               .replace("\t", "\\t"))
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -99,8 +100,15 @@ class TypstWriter:
     maps an image's source path to the file name the builder copied it to.
     """
 
-    def __init__(self, root: str, secnumbers: dict, fignumbers: dict, parts: dict[str, Part],
-                 images: dict[str, str], image_dir: str = "images"):
+    def __init__(
+        self,
+        root: str,
+        secnumbers: dict,
+        fignumbers: dict,
+        parts: dict[str, Part],
+        images: dict[str, str],
+        image_dir: str = "images",
+    ):
         self.root = root
         self.secnumbers = secnumbers
         self.fignumbers = fignumbers
@@ -302,7 +310,7 @@ class TypstWriter:
         if source is None:
             raise UnsupportedNode(f"{self.docname}: image {uri!r} was not copied for the PDF")
         alt = node.get("alt") or ""
-        return f'#image({string(self.image_dir + "/" + source)}, width: 100%, alt: {string(alt)})'
+        return f"#image({string(self.image_dir + '/' + source)}, width: 100%, alt: {string(alt)})"
 
     def _fignumber(self, node: nodes.Element, kind: str) -> str | None:
         numbers = self.fignumbers.get(self.docname, {}).get(kind, {})
@@ -382,8 +390,9 @@ class TypstWriter:
         else:
             return f"#link({string(node.get('refuri', ''))})[{shown}]" if node.get("refuri") else shown
         if label is None:
-            raise UnsupportedNode(f"{self.docname}: a link points at {node.get('refuri') or node.get('refid')!r},"
-                                  " which is not in the PDF")
+            raise UnsupportedNode(
+                f"{self.docname}: a link points at {node.get('refuri') or node.get('refid')!r}, which is not in the PDF"
+            )
         return f"#link(<{label}>)[{shown}]"
 
     inline_number_reference = inline_reference

@@ -23,6 +23,23 @@ from .export import (
 )
 from .importer import FolderInUse, NotAProject, import_project
 
-__all__ = ["CODEBOOK_NS", "PROJECT_ENTRY", "PROJECT_NS", "SOURCES_FOLDER", "USER_NAME", "Code", "FolderInUse",
-           "NotAProject", "code_key", "codebook_xml", "codes", "guid", "import_project", "project_xml", "qdpx_bytes",
-           "sources", "write_qdc", "write_qdpx"]
+__all__ = [
+    "CODEBOOK_NS",
+    "PROJECT_ENTRY",
+    "PROJECT_NS",
+    "SOURCES_FOLDER",
+    "USER_NAME",
+    "Code",
+    "FolderInUse",
+    "NotAProject",
+    "code_key",
+    "codebook_xml",
+    "codes",
+    "guid",
+    "import_project",
+    "project_xml",
+    "qdpx_bytes",
+    "sources",
+    "write_qdc",
+    "write_qdpx",
+]

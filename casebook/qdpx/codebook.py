@@ -112,8 +112,15 @@ def _framework_codes(case: Case) -> tuple[Code, ...]:
     def under(parent: str | None) -> tuple[Code, ...]:
         rows = framework[framework["parent"].isna()] if parent is None else framework[framework["parent"] == parent]
         return tuple(
-            Code(code_key("framework", r.id), str(r.label), str(r.description), "framework", str(r.id),
-                 None if pd.isna(r.leads_to) else str(r.leads_to), children=under(r.id))
+            Code(
+                code_key("framework", r.id),
+                str(r.label),
+                str(r.description),
+                "framework",
+                str(r.id),
+                None if pd.isna(r.leads_to) else str(r.leads_to),
+                children=under(r.id),
+            )
             for r in rows.itertuples()
         )
 
@@ -127,10 +134,23 @@ def _work_type_codes(case: Case, colours: dict[str, str]) -> Code:
         activities = "; ".join(work.loc[work["work_type"] == work_type, "activity"].astype(str))
         name = WORK_TYPE_NAMES[work_type]
         description = f"{name}. Activities of this type in Table 1: {activities}." if activities else f"{name}."
-        children.append(Code(code_key("work_type", work_type), name, description, "work_type", work_type,
-                             colour=colours.get(work_type)))
-    return Code("code:group:institutional-work", WORK_GROUP,
-                f"The types of institutional work: {', '.join(WORK_TYPES)}.", codable=False, children=tuple(children))
+        children.append(
+            Code(
+                code_key("work_type", work_type),
+                name,
+                description,
+                "work_type",
+                work_type,
+                colour=colours.get(work_type),
+            )
+        )
+    return Code(
+        "code:group:institutional-work",
+        WORK_GROUP,
+        f"The types of institutional work: {', '.join(WORK_TYPES)}.",
+        codable=False,
+        children=tuple(children),
+    )
 
 
 def _actor_codes(case: Case) -> Code:
@@ -138,9 +158,13 @@ def _actor_codes(case: Case) -> Code:
         Code(code_key("actor", r.id), str(r.label), str(r.description), "actor", str(r.id))
         for r in _ordered(case.actors).itertuples()
     )
-    return Code("code:group:actor-groups", ACTOR_GROUP,
-                "The groups of actors of Table 1; a quote is coded with the group of the person quoted.",
-                codable=False, children=children)
+    return Code(
+        "code:group:actor-groups",
+        ACTOR_GROUP,
+        "The groups of actors of Table 1; a quote is coded with the group of the person quoted.",
+        codable=False,
+        children=children,
+    )
 
 
 def codes(case: Case) -> tuple[Code, ...]:

@@ -44,8 +44,12 @@ USER_NAME = "casebook edition"
 ORIGIN = f"casebook {__version__}"
 PROJECT_ENTRY = "project.qde"
 SOURCES_FOLDER = "sources"
-VARIABLES = (("role", "Role"), ("organization", "Organization"), ("short_organization", "Short organization"),
-             ("actor", "Actor group"))
+VARIABLES = (
+    ("role", "Role"),
+    ("organization", "Organization"),
+    ("short_organization", "Short organization"),
+    ("actor", "Actor group"),
+)
 """Columns of ``interviewees.csv`` written as REFI case variables, with the variable's name."""
 
 
@@ -147,12 +151,25 @@ def _add_cases(parent: etree._Element, case: Case, quotes: tuple[Source, ...]) -
 
 
 def _add_source(parent: etree._Element, quote: Source, user: str) -> None:
-    element = _sub(parent, "TextSource", guid=quote.guid, name=f"{quote.excerpt} (Interviewee {quote.interviewee})",
-                   plainTextPath=quote.path, creatingUser=user)
+    element = _sub(
+        parent,
+        "TextSource",
+        guid=quote.guid,
+        name=f"{quote.excerpt} (Interviewee {quote.interviewee})",
+        plainTextPath=quote.path,
+        creatingUser=user,
+    )
     _sub(element, "Description", f"Quote of Interviewee {quote.interviewee}, verbatim as published.")
     # Offsets count code points (str indices), end exclusive: the selection is the whole text.
-    selection = _sub(element, "PlainTextSelection", guid=guid(f"selection:{quote.excerpt}"), name=quote.excerpt,
-                     startPosition="0", endPosition=str(len(quote.text)), creatingUser=user)
+    selection = _sub(
+        element,
+        "PlainTextSelection",
+        guid=guid(f"selection:{quote.excerpt}"),
+        name=quote.excerpt,
+        startPosition="0",
+        endPosition=str(len(quote.text)),
+        creatingUser=user,
+    )
     for key in quote.code_keys:
         coding = _sub(selection, "Coding", guid=guid(f"coding:{quote.excerpt}:{key}"), creatingUser=user)
         _sub(coding, "CodeRef", targetGUID=guid(key))
@@ -167,9 +184,11 @@ def project_xml(case: Case) -> etree._Element:
         for key in quote.code_keys:
             if key not in known:  # the loader checks codes; this guards against a drift here
                 raise ValueError(f"quote {quote.excerpt}: no code {key!r} in the code book")
-    root = etree.Element(f"{{{PROJECT_NS}}}Project",
-                         {"name": about(case.root).title, "origin": ORIGIN, "creatingUserGUID": user},
-                         nsmap={None: PROJECT_NS})
+    root = etree.Element(
+        f"{{{PROJECT_NS}}}Project",
+        {"name": about(case.root).title, "origin": ORIGIN, "creatingUserGUID": user},
+        nsmap={None: PROJECT_NS},
+    )
     _sub(_sub(root, "Users"), "User", guid=user, name=USER_NAME)
     _add_codes(_sub(root, "CodeBook"), case)
     _add_variables(root)

@@ -50,13 +50,22 @@ from ..dictionary import markdown as dictionary
 from .codebook import ACTOR_GROUP, WORK_GROUP, WORK_TYPE_NAMES, split_marker
 from .export import CODEBOOK_NS, PROJECT_ENTRY, PROJECT_NS
 
-NON_TEXT_SOURCES = {"PictureSource": "a picture", "PDFSource": "a PDF", "AudioSource": "an audio recording",
-                    "VideoSource": "a video"}
+NON_TEXT_SOURCES = {
+    "PictureSource": "a picture",
+    "PDFSource": "a PDF",
+    "AudioSource": "an audio recording",
+    "VideoSource": "a video",
+}
 VARIABLE_COLUMNS = {
-    "role": "role", "position": "role", "function": "role",
-    "organization": "organization", "organisation": "organization",
-    "short organization": "short_organization", "short organisation": "short_organization",
-    "actor group": "actor", "actor": "actor",
+    "role": "role",
+    "position": "role",
+    "function": "role",
+    "organization": "organization",
+    "organisation": "organization",
+    "short organization": "short_organization",
+    "short organisation": "short_organization",
+    "actor group": "actor",
+    "actor": "actor",
 }
 """Case variables read into ``interviewees.csv``, by lower-case name."""
 
@@ -146,8 +155,10 @@ def read_project(path: Path) -> tuple[etree._Element, zipfile.ZipFile]:
     except etree.XMLSyntaxError as error:
         raise NotAProject(f"{path}: {entry} is not well-formed XML: {error}") from None
     if etree.QName(root).namespace != PROJECT_NS or _local(root) != "Project":
-        raise NotAProject(f"{path}: {entry} is not a REFI-QDA project: its root element is {root.tag},"
-                          f" not Project in the namespace {PROJECT_NS}")
+        raise NotAProject(
+            f"{path}: {entry} is not a REFI-QDA project: its root element is {root.tag},"
+            f" not Project in the namespace {PROJECT_NS}"
+        )
     return root, archive
 
 
@@ -170,31 +181,52 @@ def _entries_from_xml(codes_parent: etree._Element, report: Report | None) -> li
                 out.append(Entry(None, None, name, here, code.get("guid")))
                 walk(code, here, "actor", None)
             elif group == "work_type":
-                kind = values.get("id") or next((t for t, n in WORK_TYPE_NAMES.items()
-                                                 if name.lower() in (n.lower(), t)), None)
+                kind = values.get("id") or next(
+                    (t for t, n in WORK_TYPE_NAMES.items() if name.lower() in (n.lower(), t)), None
+                )
                 if kind in WORK_TYPE_NAMES and len(path) == 1:
                     out.append(Entry("work_type", kind, name, here, code.get("guid")))
                 elif report is not None:
-                    report.leave_out("Code", code.get("guid"), f"{name!r} under {WORK_GROUP!r} is none of the types of"
-                                     f" work ({', '.join(WORK_TYPE_NAMES.values())}); its codings are left out")
+                    report.leave_out(
+                        "Code",
+                        code.get("guid"),
+                        f"{name!r} under {WORK_GROUP!r} is none of the types of"
+                        f" work ({', '.join(WORK_TYPE_NAMES.values())}); its codings are left out",
+                    )
                 walk(code, here, "nested", None)
             elif group == "actor":
                 if len(path) == 1:
-                    out.append(Entry("actor", values.get("id") or slug(name), name, here, code.get("guid"),
-                                     description=description))
+                    out.append(
+                        Entry(
+                            "actor",
+                            values.get("id") or slug(name),
+                            name,
+                            here,
+                            code.get("guid"),
+                            description=description,
+                        )
+                    )
                 elif report is not None:
-                    report.leave_out("Code", code.get("guid"), f"{name!r} is nested under an actor group; actor groups"
-                                     " have no sub-groups, so its codings are left out")
+                    report.leave_out(
+                        "Code",
+                        code.get("guid"),
+                        f"{name!r} is nested under an actor group; actor groups"
+                        " have no sub-groups, so its codings are left out",
+                    )
                 walk(code, here, "nested", None)
             elif group == "nested":
                 if report is not None:
-                    report.leave_out("Code", code.get("guid"), f"{name!r} sits below a code that is not a framework"
-                                     " element; its codings are left out")
+                    report.leave_out(
+                        "Code",
+                        code.get("guid"),
+                        f"{name!r} sits below a code that is not a framework element; its codings are left out",
+                    )
                 walk(code, here, "nested", None)
             else:
                 ident = values.get("id") or slug(name)
-                out.append(Entry("framework", ident, name, here, code.get("guid"), parent, values.get("leads_to"),
-                                 description))
+                out.append(
+                    Entry("framework", ident, name, here, code.get("guid"), parent, values.get("leads_to"), description)
+                )
                 walk(code, here, None, ident)
 
     walk(codes_parent, (), None, None)
@@ -210,8 +242,18 @@ def _entries_from_case(folder: Path) -> list[Entry]:
 
     def walk(code: Any, path: tuple[str, ...], parent: str | None) -> None:
         here = (*path, code.name)
-        out.append(Entry(code.scheme, code.ident, code.name, here, code.guid,
-                         parent if code.scheme == "framework" else None, code.leads_to, code.description))
+        out.append(
+            Entry(
+                code.scheme,
+                code.ident,
+                code.name,
+                here,
+                code.guid,
+                parent if code.scheme == "framework" else None,
+                code.leads_to,
+                code.description,
+            )
+        )
         for child in code.children:
             walk(child, here, code.ident if code.scheme == "framework" else None)
 
@@ -263,8 +305,7 @@ def map_codes(project: etree._Element, entries: list[Entry], report: Report) -> 
     by_name = {e.name.lower(): e for e in entries if names[e.name.lower()] == 1}
     mapped: dict[str, Entry] = {}
     for code_guid, path in _project_codes(project):
-        entry = (by_guid.get(code_guid) or by_path.get(tuple(n.lower() for n in path))
-                 or by_name.get(path[-1].lower()))
+        entry = by_guid.get(code_guid) or by_path.get(tuple(n.lower() for n in path)) or by_name.get(path[-1].lower())
         if entry is not None:
             mapped[code_guid] = entry
     return mapped
@@ -280,10 +321,13 @@ def _source_text(source: etree._Element, archive: zipfile.ZipFile, report: Repor
     path = source.get("plainTextPath") or ""
     name = source.get("name") or ""
     if not path.startswith("internal://"):
-        report.leave_out("TextSource", source.get("guid"), f"{name!r}: its text is outside the archive ({path!r});"
-                         " export the project with its sources included")
+        report.leave_out(
+            "TextSource",
+            source.get("guid"),
+            f"{name!r}: its text is outside the archive ({path!r}); export the project with its sources included",
+        )
         return None
-    entry = "sources/" + path[len("internal://"):]
+    entry = "sources/" + path[len("internal://") :]
     try:
         raw = archive.read(entry)
     except KeyError:
@@ -326,8 +370,9 @@ class _Person:
     actor_codes: list[str] = field(default_factory=list)
 
 
-def _people(project: etree._Element, actors: dict[str, str], mapped: dict[str, Entry],
-            report: Report) -> dict[str, _Person]:
+def _people(
+    project: etree._Element, actors: dict[str, str], mapped: dict[str, Entry], report: Report
+) -> dict[str, _Person]:
     """Interviewees by REFI case GUID."""
     variables = {}
     wrapper = _child(project, "Variables")
@@ -348,8 +393,11 @@ def _people(project: etree._Element, actors: dict[str, str], mapped: dict[str, E
         letter = wanted[case.get("guid")]
         if letter is None or letter in taken:
             letter = next(free)
-            report.note("Case", case.get("guid"), f"{name!r} became interviewee {letter} (the case folder keeps"
-                        " letters, never names)")
+            report.note(
+                "Case",
+                case.get("guid"),
+                f"{name!r} became interviewee {letter} (the case folder keeps letters, never names)",
+            )
         taken.add(letter)
         person = _Person(letter)
         for value in _children(case, "VariableValue"):
@@ -367,8 +415,12 @@ def _people(project: etree._Element, actors: dict[str, str], mapped: dict[str, E
             if actor:
                 person.values["actor"] = actor
             else:
-                report.leave_out("Case", case.get("guid"), f"interviewee {letter}'s actor group {label!r} is no actor"
-                                 " group of the code book; set interviewees.actor by hand")
+                report.leave_out(
+                    "Case",
+                    case.get("guid"),
+                    f"interviewee {letter}'s actor group {label!r} is no actor"
+                    " group of the code book; set interviewees.actor by hand",
+                )
         for ref in _children(case, "CodeRef"):
             entry = mapped.get(ref.get("targetGUID"))
             if entry is not None and entry.scheme == "actor" and "actor" not in person.values:
@@ -376,9 +428,12 @@ def _people(project: etree._Element, actors: dict[str, str], mapped: dict[str, E
         person.sources = {r.get("targetGUID") for r in _children(case, "SourceRef") + _children(case, "SelectionRef")}
         people[case.get("guid")] = person
     for variable, n in sorted(unused.items()):
-        report.leave_out("Variable", next((g for g, v in variables.items() if v == variable), None),
-                         f"{variable!r} ({n} case(s)) is not a column of interviewees.csv (Role, Organization,"
-                         " Short organization, Actor group); left out")
+        report.leave_out(
+            "Variable",
+            next((g for g, v in variables.items() if v == variable), None),
+            f"{variable!r} ({n} case(s)) is not a column of interviewees.csv (Role, Organization,"
+            " Short organization, Actor group); left out",
+        )
     return people
 
 
@@ -413,8 +468,9 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
     mapped = map_codes(project, entries, report)
     framework = [e for e in entries if e.scheme == "framework"]
     actor_entries = [e for e in entries if e.scheme == "actor"]
-    actor_by_label = {e.name.lower(): str(e.ident) for e in actor_entries} | {str(e.ident): str(e.ident)
-                                                                              for e in actor_entries}
+    actor_by_label = {e.name.lower(): str(e.ident) for e in actor_entries} | {
+        str(e.ident): str(e.ident) for e in actor_entries
+    }
     people = _people(project, actor_by_label, mapped, report)
     owner = {ref: person for person in people.values() for ref in person.sources}
     used = Counter()
@@ -422,8 +478,11 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
     sources_element = _child(project, "Sources")
     all_sources = [s for s in sources_element if isinstance(s.tag, str)] if sources_element is not None else []
     text_sources = [s for s in all_sources if _local(s) == "TextSource"]
-    coded = {s.get("guid") for s in text_sources if any(_children(sel, "Coding")
-                                                       for sel in _children(s, "PlainTextSelection"))}
+    coded = {
+        s.get("guid")
+        for s in text_sources
+        if any(_children(sel, "Coding") for sel in _children(s, "PlainTextSelection"))
+    }
     no_cases = not people
     free = (letter for letter in _letters())
     excerpts, codings, documents = [], [], []
@@ -435,8 +494,12 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
         name = source.get("name") or ""
         if kind in NON_TEXT_SOURCES:
             selections = [c for c in source if isinstance(c.tag, str) and c.tag.endswith("Selection")]
-            report.leave_out(kind, source.get("guid"), f"{name!r} is {NON_TEXT_SOURCES[kind]}; only text sources hold"
-                             f" quotes, so it and its {len(selections)} selection(s) were left out")
+            report.leave_out(
+                kind,
+                source.get("guid"),
+                f"{name!r} is {NON_TEXT_SOURCES[kind]}; only text sources hold"
+                f" quotes, so it and its {len(selections)} selection(s) were left out",
+            )
             continue
         if kind != "TextSource":
             report.leave_out(kind, source.get("guid"), f"{name!r}: an unknown kind of source; left out")
@@ -446,22 +509,34 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
             continue
         selections = _children(source, "PlainTextSelection")
         person = owner.get(source.get("guid")) or next(
-            (owner[s.get("guid")] for s in selections if s.get("guid") in owner), None)  # cases citing selections
+            (owner[s.get("guid")] for s in selections if s.get("guid") in owner), None
+        )  # cases citing selections
         if person is None and no_cases and source.get("guid") in coded:
             person = _Person(next(free))
             people[source.get("guid")] = person
-            report.note("TextSource", source.get("guid"), f"{name!r}: the project has no cases, so this coded source"
-                        f" became the transcript of interviewee {person.letter}")
+            report.note(
+                "TextSource",
+                source.get("guid"),
+                f"{name!r}: the project has no cases, so this coded source"
+                f" became the transcript of interviewee {person.letter}",
+            )
         if person is None:
             documents.append(source)
             if any(_children(s, "Coding") for s in selections):
-                report.leave_out("TextSource", source.get("guid"), f"{name!r} belongs to no case, so it became a"
-                                 " document; its coded selections are not interview quotes and were left out (cite the"
-                                 " document in evidence.csv instead)")
+                report.leave_out(
+                    "TextSource",
+                    source.get("guid"),
+                    f"{name!r} belongs to no case, so it became a"
+                    " document; its coded selections are not interview quotes and were left out (cite the"
+                    " document in evidence.csv instead)",
+                )
             continue
         if _children(source, "Coding"):
-            report.leave_out("TextSource", source.get("guid"), f"{name!r} is coded as a whole; a quote is a selection"
-                             " of its text, so these codings were left out")
+            report.leave_out(
+                "TextSource",
+                source.get("guid"),
+                f"{name!r} is coded as a whole; a quote is a selection of its text, so these codings were left out",
+            )
         for selection in selections:
             codes = [ref.get("targetGUID") for c in _children(selection, "Coding") for ref in _children(c, "CodeRef")]
             if not codes:
@@ -470,16 +545,22 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
             if offsets == "utf16":
                 start, end = _to_code_points(text, start), _to_code_points(text, end)
             if not 0 <= start < end <= len(text):
-                report.leave_out("PlainTextSelection", selection.get("guid"), f"in {name!r}: positions {start}-{end}"
-                                 f" lie outside its text of {len(text)} characters; left out")
+                report.leave_out(
+                    "PlainTextSelection",
+                    selection.get("guid"),
+                    f"in {name!r}: positions {start}-{end} lie outside its text of {len(text)} characters; left out",
+                )
                 continue
             owner_of_selection = owner.get(selection.get("guid"), person)
             for code in codes:
                 used[code] += 1
             entries_here = [mapped[c] for c in codes if c in mapped and mapped[c].scheme is not None]
             if not entries_here:
-                report.leave_out("PlainTextSelection", selection.get("guid"), f"in {name!r}: {text[start:end][:40]!r}"
-                                 " is coded only with codes outside the code book; left out")
+                report.leave_out(
+                    "PlainTextSelection",
+                    selection.get("guid"),
+                    f"in {name!r}: {text[start:end][:40]!r} is coded only with codes outside the code book; left out",
+                )
                 continue
             counter += 1
             wanted = selection.get("name") or ""
@@ -499,19 +580,30 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
     for code_guid, code_path in _project_codes(project):
         entry = mapped.get(code_guid)
         if entry is None:
-            report.leave_out("Code", code_guid, f"{'/'.join(code_path)!r} is not in the code book (framework"
-                             f" elements, {WORK_GROUP.lower()}, {ACTOR_GROUP.lower()}); its {used[code_guid]}"
-                             " coding(s) were left out")
+            report.leave_out(
+                "Code",
+                code_guid,
+                f"{'/'.join(code_path)!r} is not in the code book (framework"
+                f" elements, {WORK_GROUP.lower()}, {ACTOR_GROUP.lower()}); its {used[code_guid]}"
+                " coding(s) were left out",
+            )
     for element, what in (("Notes", "a note (memo)"), ("Links", "a link"), ("Sets", "a set"), ("Graphs", "a graph")):
         wrapper = _child(project, element)
         for item in [c for c in wrapper if isinstance(c.tag, str)] if wrapper is not None else []:
-            report.leave_out(_local(item), item.get("guid"), f"{item.get('name') or ''!r} is {what}; the case has no"
-                             " place for it, so it was left out")
+            report.leave_out(
+                _local(item),
+                item.get("guid"),
+                f"{item.get('name') or ''!r} is {what}; the case has no place for it, so it was left out",
+            )
 
     interviewees = [
-        {"id": p.letter, "role": p.values.get("role"), "organization": p.values.get("organization"),
-         "short_organization": p.values.get("short_organization") or p.values.get("organization"),
-         "actor": p.values.get("actor")}
+        {
+            "id": p.letter,
+            "role": p.values.get("role"),
+            "organization": p.values.get("organization"),
+            "short_organization": p.values.get("short_organization") or p.values.get("organization"),
+            "actor": p.values.get("actor"),
+        }
         for p in sorted(people.values(), key=lambda p: (len(p.letter), p.letter))
     ]
     doc_rows = []
@@ -521,16 +613,31 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
         while ident in doc_ids:
             ident += "-2"
         doc_ids.add(ident)
-        doc_rows.append({"id": ident, "title": source.get("name") or ident, "kind": "other",
-                         "description": _text(_child(source, "Description")) or None})
+        doc_rows.append(
+            {
+                "id": ident,
+                "title": source.get("name") or ident,
+                "kind": "other",
+                "description": _text(_child(source, "Description")) or None,
+            }
+        )
     reference_actors = _actor_rows(codebook)
     actors = reference_actors or [
         {"id": e.ident, "label": e.name, "order": i, "description": e.description or None}
         for i, e in enumerate(actor_entries, start=1)
     ]
     tables = {
-        "framework": [{"id": e.ident, "label": e.name, "parent": e.parent, "leads_to": e.leads_to, "order": i,
-                       "description": e.description or None} for i, e in enumerate(framework, start=1)],
+        "framework": [
+            {
+                "id": e.ident,
+                "label": e.name,
+                "parent": e.parent,
+                "leads_to": e.leads_to,
+                "order": i,
+                "description": e.description or None,
+            }
+            for i, e in enumerate(framework, start=1)
+        ],
         "actors": actors,
         "interviewees": interviewees,
         "excerpts": excerpts,
@@ -563,8 +670,14 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def import_project(path: Path | str, folder: Path | str, codebook: Path | str | None = None, force: bool = False,
-                   offsets: str = "auto", protected: Path | None = None) -> Report:
+def import_project(
+    path: Path | str,
+    folder: Path | str,
+    codebook: Path | str | None = None,
+    force: bool = False,
+    offsets: str = "auto",
+    protected: Path | None = None,
+) -> Report:
     """Write the case folder ``folder`` from the project at ``path``; return the report.
 
     ``protected`` is a folder never written to (the book's own case, ``data/``)."""
@@ -573,8 +686,10 @@ def import_project(path: Path | str, folder: Path | str, codebook: Path | str | 
         raise FolderInUse(f"{folder}: this is the book's own case folder; import into a new folder instead")
     names = [schema.DESCRIPTOR_NAME, "README.md"] + [r.path for r in schema.resources_()]
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())) and not force:
-        raise FolderInUse(f"{folder}: already exists and is not an empty folder; choose a new one, or --force to"
-                          " replace the case files in it")
+        raise FolderInUse(
+            f"{folder}: already exists and is not an empty folder; choose a new one, or --force to"
+            " replace the case files in it"
+        )
     imported = convert(path, Path(codebook) if codebook else None, offsets)
     folder.mkdir(parents=True, exist_ok=True)
     report = imported.report
@@ -583,10 +698,12 @@ def import_project(path: Path | str, folder: Path | str, codebook: Path | str | 
         name=slug(folder.resolve().name),
         title=imported.title,
         description=f"Imported from the REFI-QDA project {path.name} by casebook import-qdpx: what the case is"
-                    " about is yet to be written here.",
+        " about is yet to be written here.",
     )
-    files = {schema.DESCRIPTOR_NAME: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-             "README.md": dictionary(imported.title, descriptor["description"])}
+    files = {
+        schema.DESCRIPTOR_NAME: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+        "README.md": dictionary(imported.title, descriptor["description"]),
+    }
     for resource in schema.resources_():
         files[resource.path] = _csv(resource.field_names, imported.tables.get(resource.name, []))
     for name in names:
