@@ -116,7 +116,7 @@ lint: setup  ## ruff, whitespace and data checks: every pre-commit hook on every
 verify: setup  ## re-execute every notebook from data/ and compare tables, figure data and outputs with the committed ones
 	$(PY) -m casebook verify --data $(CASE)
 
-audit: html  ## the fidelity audit: every paragraph of prose against the source paragraph it restates (audit/)
+audit: html  ## the fidelity audit: every paragraph of prose and every data summary against what it restates in the source (audit/)
 	$(PY) scripts/audit.py check
 
 dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=folder for another case

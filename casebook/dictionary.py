@@ -50,7 +50,8 @@ RULES = """\
 - `codings.code` comes from the code book named in `codings.scheme`.
 - `evidence.claim_id` exists in the file named by `claim_type`; `evidence.evidence_id`
   exists in the file named by `evidence_type`, and is empty only for a `synthesis`, which
-  needs a note.
+  needs a note. A row whose `support` is `partial` needs a note too: it says which part of
+  the claim the evidence leaves unsupported, and the book shows it beside the evidence.
 - Every activity, finding and arrow has at least one row in `evidence.csv`.
 - A fact's `value` reads as its `type` (a whole number, or a month written `YYYY-MM`).
 - `framework.parent` and `sections.parent` never loop.

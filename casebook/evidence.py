@@ -32,10 +32,20 @@ class Source:
     title: str
     detail: str
     section: str | None = None  # for a passage: the section it is in
+    support: str = "full"  # "partial" when it bears out only part of the claim
+    note: str | None = None  # why the link holds (evidence.note), for a synthesis its detail
 
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.id}"
+
+    @property
+    def caveat(self) -> str | None:
+        """What a reader must be told beside this evidence: its note, headed by how far it
+        supports the claim (a synthesis's note is already its detail)."""
+        if not self.note or self.kind == "synthesis":
+            return None
+        return f"{'Supports the claim only in part' if self.support == 'partial' else 'Note'}: {self.note}"
 
 
 @dataclass(frozen=True)
@@ -76,19 +86,20 @@ def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
         kind = str(row.evidence_type)
         ident = None if pd.isna(row.evidence_id) else str(row.evidence_id)
         note = None if pd.isna(row.note) else str(row.note)
+        said = {"support": str(row.support), "note": note}
         if kind == "excerpt":
             q = quotes[ident]
             who = str(q["interviewee"])
-            source = Source(kind, ident, attribution_text(who, organisations[who]), str(q["text"]))
+            source = Source(kind, ident, attribution_text(who, organisations[who]), str(q["text"]), **said)
         elif kind == "document":
             d = documents[ident]
-            source = Source(kind, ident, str(d["title"]), f"{d['kind'].capitalize()}. {d['description']}")
+            source = Source(kind, ident, str(d["title"]), f"{d['kind'].capitalize()}. {d['description']}", **said)
         elif kind == "passage":
             p = passages[ident]
             where = f"{sections[p['section']]}, paragraph {p['paragraph']} of the article"
-            source = Source(kind, ident, where, str(p["summary"]), str(p["section"]))
+            source = Source(kind, ident, where, str(p["summary"]), str(p["section"]), **said)
         else:
-            source = Source(kind, f"{row.claim_type}-{row.claim_id}", "The authors' synthesis", note or "")
+            source = Source(kind, f"{row.claim_type}-{row.claim_id}", "The authors' synthesis", note or "", **said)
         out[(f"{row.claim_type}:{row.claim_id}", kind + ":" + str(ident))] = source
     return out
 
@@ -175,6 +186,15 @@ ANALYSIS_LABEL = "analysis-"
 
 
 def _source_blocks(
+    source: Source, uses: dict[str, list[str]], links: bool, sections: str = SECTION_LABEL
+) -> list[content.Block]:
+    blocks = _evidence_blocks(source, uses, links, sections)
+    if source.caveat:
+        blocks.append(content.paragraph(content.em(source.caveat), classes=["casebook-evidence-note"]))
+    return blocks
+
+
+def _evidence_blocks(
     source: Source, uses: dict[str, list[str]], links: bool, sections: str = SECTION_LABEL
 ) -> list[content.Block]:
     if source.kind == "excerpt":

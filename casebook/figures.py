@@ -115,8 +115,22 @@ def layout(g: nx.MultiDiGraph) -> Layout:
                 place(k, (x, iy0, x + width, iy1), level + 1)
                 x += width + gap
             if band_y is not None:
-                for a, ax in _band_positions(g, mine, boxes, ix0, ix1):
+                for a, ax in _band_positions(g, mine, boxes, ix0, ix1, actors):
                     actors[a] = (ax, band_y)
+            return
+        if mine and kids:
+            # Member actors in a row along the top, sub-elements side by side beneath them, so
+            # that an arrow between two members never runs across a sub-element.
+            for i, a in enumerate(_centre_out(g, mine)):
+                actors[a] = (ix0 + (ix1 - ix0) * (i + 0.5) / len(mine), iy1 - ACTOR_H / 2)
+            top, gap = iy1 - ACTOR_H - 1.2, 0.6  # room for the arrows down and their labels
+            width = ((ix1 - ix0) - gap * (len(kids) - 1)) / len(kids)
+            # each sub-element under the members that act on it (framework order among equals)
+            below = {k: [actors[u][0] for u, v in g.edges() if v == k and u in actors] for k in kids}
+            kids = sorted(kids, key=lambda k: sum(below[k]) / len(below[k]) if below[k] else (ix0 + ix1) / 2)
+            for i, k in enumerate(kids):
+                x = ix0 + i * (width + gap)
+                place(k, (x, iy0, x + width, top), level + 1)
             return
         # Inside: member actors in columns at the sides, sub-elements stacked in the middle.
         left, right = mine[0::2], mine[1::2]
@@ -138,16 +152,34 @@ def layout(g: nx.MultiDiGraph) -> Layout:
     return Layout(boxes, depth, actors)
 
 
+def _centre_out(g: nx.MultiDiGraph, members: list[str]) -> list[str]:
+    """``members`` ordered for a row: the one with the most arrows to the others in the middle,
+    the next ones on alternate sides, so that few arrows have to pass another member."""
+    links = {a: sum(1 for u, v in g.edges() if {u, v} <= set(members) and a in (u, v)) for a in members}
+    ranked = sorted(members, key=lambda a: -links[a])  # stable: data order among equals
+    row: list[str] = []
+    for i, a in enumerate(ranked):
+        row = row + [a] if i % 2 else [a] + row
+    return row
+
+
 def _band_positions(
-    g: nx.MultiDiGraph, band: list[str], boxes: dict[str, Box], left: float, right: float
+    g: nx.MultiDiGraph,
+    band: list[str],
+    boxes: dict[str, Box],
+    left: float,
+    right: float,
+    placed_actors: dict[str, tuple[float, float]] | None = None,
 ) -> list[tuple[str, float]]:
-    """x positions for the actors of the top band: above the boxes they act on, else at
-    the left, then pushed apart so no two overlap."""
+    """x positions for the actors of the top band: above the boxes and actors they act on
+    (actors already placed where they are), else at the left, then pushed apart so no two overlap."""
 
     def inside(node: str) -> float | None:
         d = g.nodes[node]
         if d["kind"] == "element" and node in boxes:
             return (boxes[node][0] + boxes[node][2]) / 2
+        if placed_actors and node in placed_actors and node not in band:
+            return placed_actors[node][0]
         if d["kind"] == "actor" and d["placement"] in boxes and node not in band:
             b = boxes[d["placement"]]
             return (b[0] + b[2]) / 2
@@ -247,6 +279,18 @@ def _curve(p: tuple[float, float], q: tuple[float, float], bend: float, n: int =
         ((1 - t) ** 2 * px + 2 * (1 - t) * t * cx + t * t * qx, (1 - t) ** 2 * py + 2 * (1 - t) * t * cy + t * t * qy)
         for t in (i / n for i in range(n + 1))
     ]
+
+
+def _curve_around(
+    p: tuple[float, float], q: tuple[float, float], bend: float, boxes: list[Box]
+) -> list[tuple[float, float]]:
+    """The curve from ``p`` to ``q``, bent further (a little more each time, either way) while
+    it runs across one of ``boxes`` (other actors: an arrow over one reads as ending there)."""
+    for extra in (0.0, -0.8, 0.8, -1.6, 1.6, -2.4, 2.4):
+        points = _curve(p, q, bend + extra)
+        if not any(_within(box, x, y) for x, y in points[1:-1] for box in boxes):
+            return points
+    return _curve(p, q, bend)
 
 
 def _head_start(points: list[tuple[float, float]], length: float) -> int:
@@ -369,8 +413,10 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
     for u, v, d in g.edges(data=True):
         pairs[(u, v)].append((u, v, d))
     for (u, v), edges in pairs.items():
+        # Arrows both ways between two nodes bow apart (the same bend bows each to its own left).
+        apart = 0.35 if (v, u) in pairs else 0.0
         for i, (_, _, d) in enumerate(edges):
-            bend = 0.0 if len(edges) == 1 else (i - (len(edges) - 1) / 2) * 0.55
+            bend = apart + (0.0 if len(edges) == 1 else (i - (len(edges) - 1) / 2) * 0.55)
             su, sv = _node_box(lay, u), _node_box(lay, v)
             cu, cv = _centre(su), _centre(sv)
             if v in lay.boxes and (_children(g, v) or _actors_in(g, v)):
@@ -380,7 +426,7 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
             else:
                 end = _clip(sv, cv, cu)
             start = _clip(su, cu, cv)
-            points = _curve(start, end, bend)
+            points = _curve_around(start, end, bend, [_node_box(lay, a) for a in lay.actors if a not in (u, v)])
             colour = WORK_COLOURS[d["work_type"]]
             width = 2.6 + (min(d.get("count", 1), 20) - 1) * 0.3
             faded = d["status"] == "missing"

@@ -167,9 +167,22 @@ ERRATA_KINDS = {
     "reference": "The reference list",
     "name": "Names",
     "table": "Tables",
+    "figure": "Figure 1: what the edition reconstructs from the text",
+    "reading": "Readings of ambiguous sentences",
+    "metadata": "The edition's metadata about the article",
     "inconsistency": "Inconsistencies of the source, left as printed",
 }
 """The headings of the errata page, by ``errata.kind`` (in the schema's order)."""
+
+ERRATA_HEADERS = {
+    "figure": ("Where", "The text says", "Figure 1 draws", "Grounds", "Why"),
+    "reading": ("Where", "The source prints", "This edition reads it as", "Grounds", "Why"),
+    "inconsistency": ("Where", "One place says", "Another says", "Grounds", "What the edition does"),
+}
+"""Column headings of the kinds whose two forms are not a source form and its replacement."""
+
+OUTSIDE_SECTIONS = "Cover and title pages"
+"""Where an erratum without a section (``errata.location`` empty) is: before the first section."""
 
 
 def errata(case: Case, kind: str | None = None) -> Table:
@@ -177,13 +190,17 @@ def errata(case: Case, kind: str | None = None) -> Table:
     where each is, what the source prints, what the edition prints, on what grounds, why."""
     sections = case.sections.set_index("id")["title"]
     rows = tuple(
-        (str(sections[e.location]), str(e.source_form), str(e.edition_form), str(e.grounds), str(e.note))
+        (
+            OUTSIDE_SECTIONS if pd.isna(e.location) else str(sections[e.location]),
+            str(e.source_form),
+            str(e.edition_form),
+            str(e.grounds),
+            str(e.note),
+        )
         for e in case.errata.itertuples()
         if kind is None or e.kind == kind
     )
-    header = ("Where", "The source prints", "This edition prints", "Grounds", "Why")
-    if kind == "inconsistency":
-        header = ("Where", "One place says", "Another says", "Grounds", "What the edition does")
+    header = ERRATA_HEADERS.get(kind or "", ("Where", "The source prints", "This edition prints", "Grounds", "Why"))
     return Table(None, None, header, rows, (14, 24, 24, 12, 26))
 
 

@@ -457,6 +457,18 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
     yield from _cycle_problems(case, "sections", "parent")
 
 
+def partial_support_note_problems(case: _Folder) -> Iterator[Problem]:
+    """Evidence that supports its claim only in part must say which part (``evidence.note``):
+    the note is what a reader of the claim's entry and of its popover is shown."""
+    for line, row in case.rows("evidence"):
+        if row["support"] == "partial" and row["note"] is None:
+            message = (
+                "is empty, but evidence with support 'partial' needs a note saying which part of the claim"
+                " it leaves unsupported"
+            )
+            yield Problem(case.shown("evidence"), line, "note", message)
+
+
 def _descriptor_problems(root: Path) -> Iterator[Problem]:
     """The folder's own datapackage.json must describe the tables casebook expects."""
     path = root / schema.DESCRIPTOR_NAME
@@ -503,5 +515,6 @@ def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
     case = _Folder(root, tables)
     problems.extend(_foreign_key_problems(case))
     problems.extend(_rule_problems(case))
+    problems.extend(partial_support_note_problems(case))
     problems.extend(_empty_problems(case))
     return tables, problems

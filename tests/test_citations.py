@@ -75,6 +75,7 @@ def test_triangulation_counts_follow_one_evidence_row(case_copy):
             "claim_id": bare,
             "evidence_type": "excerpt",
             "evidence_id": str(quote["id"]),
+            "support": "full",
             "note": "",
         },
     )

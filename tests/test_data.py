@@ -298,6 +298,23 @@ def test_synthesis_needs_a_note(case_copy):
     assert only_problem(case_copy).startswith(f"{case_copy / 'evidence.csv'}:{line}:note: is empty, but a synthesis")
 
 
+def test_partial_support_needs_a_note_naming_file_row_and_column(case_copy):
+    """Evidence that bears out only part of its claim must say which part: the note is what the
+    reader of the claim's entry and of its marker's panel is told."""
+    line = row_of(case_copy, "evidence.csv", "support", "partial")
+    set_cell(case_copy, "evidence.csv", line, "note", "")
+    message = only_problem(case_copy)
+    expected = f"{case_copy / 'evidence.csv'}:{line}:note: is empty, but evidence with support 'partial'"
+    assert message.startswith(expected)
+    set_cell(case_copy, "evidence.csv", line, "support", "full")
+    assert problems_of(case_copy) == []  # full support needs no note
+
+
+def test_support_is_full_or_partial(case_copy):
+    set_cell(case_copy, "evidence.csv", 2, "support", "mostly")
+    assert only_problem(case_copy).startswith(f"{case_copy / 'evidence.csv'}:2:support:")
+
+
 def test_unknown_code_in_codings(case_copy):
     set_cell(case_copy, "codings.csv", 2, "code", "trust")
     assert only_problem(case_copy).startswith(
