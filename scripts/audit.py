@@ -2,16 +2,20 @@
 """The fidelity audit: every paragraph the edition wrote, tied to the source paragraph it restates.
 
 The record is ``audit/paragraphs.csv``, one row per paragraph of prose in the built book
-(Markdown chapters and the Markdown cells of notebooks; not the data the notebooks show,
-which ``data/`` and its tests cover):
+(Markdown chapters and the Markdown cells of notebooks) and one per row of the data whose
+text restates the article (:data:`DATA_TEXT`: passage summaries, arrow and actor
+descriptions, Table 1 and 3 entries, timeline events, document and framework descriptions):
 
-- ``page``, ``n``: the page (Sphinx docname) and the paragraph's place on it (1 = first);
+- ``page``, ``n``: the page (Sphinx docname) and the paragraph's place on it (1 = first),
+  or the data file (``data/passages.csv``) and the row's id;
 - ``digest``: 12 hex digits of the SHA-256 of its text (glued values as ``{glue}``, so a
-  changed CSV value does not call for a new reading; a changed sentence does);
+  changed CSV value does not call for a new reading of a chapter; a changed sentence does,
+  and so does a changed data row);
 - ``restates``: what it restates, ``;``-separated: a paragraph of the source article as
   ``section:number`` (a section id of ``data/sections.csv``, paragraphs counted as
-  :func:`seed_paragraphs` counts them), ``article`` for a summary of the whole article,
-  or ``edition`` for a paragraph about the edition itself (how it is made, navigation);
+  :func:`seed_paragraphs` counts them), lines of the source file as ``L<first>[-<last>]``
+  (for the tables and the cover, which are not paragraphs of a section), ``article`` for a
+  summary of the whole article, or ``edition`` for a paragraph about the edition itself;
 - ``note``: what a reader checked, and any correction made (errata ids).
 
     python scripts/audit.py check            # every paragraph recorded, every record resolving
@@ -19,8 +23,9 @@ which ``data/`` and its tests cover):
     python scripts/audit.py update           # after editing prose: rows for new or changed
                                              # paragraphs, with 'restates' left empty to fill in
 
-It reads the doctrees of the last HTML build (``make html``) and the source article in
-``../shared/seed/`` (or ``--seed``). ``tests/test_audit.py`` runs the check.
+It reads the doctrees of the last HTML build (``make html``), the CSV files of ``data/``
+and the source article in ``../shared/seed/`` (or ``--seed``). ``tests/test_audit.py`` runs
+the check.
 """
 
 from __future__ import annotations
@@ -39,6 +44,18 @@ from docutils import nodes
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = ROOT / "audit" / "paragraphs.csv"
+DATA = ROOT / "data"
+DATA_TEXT = {  # file -> the columns whose text restates the article, and whether they are its own words
+    "passages.csv": (("summary",), False),
+    "relations.csv": (("description",), False),
+    "actors.csv": (("description",), False),
+    "framework.csv": (("description",), False),
+    "institutional_work.csv": (("activity",), True),  # Table 1, as printed
+    "findings.csv": (("text", "note"), True),  # Table 3, as printed
+    "timeline.csv": (("event",), False),
+    "documents.csv": (("description",), False),
+}
+MAX_REPEAT = 0.30  # share of a data row's 8-word sequences that may repeat the source (as for a paragraph)
 SEED = ROOT.parent / "shared" / "seed" / "000_457fc1adedf36b99.txt"
 DOCTREES = ROOT / "_build" / ".doctrees"
 COLUMNS = ("page", "n", "digest", "restates", "note")
@@ -102,13 +119,43 @@ def seed_paragraphs(seed: Path = SEED) -> dict[str, str]:
     return out
 
 
+_LINES = re.compile(r"L([0-9]+)(?:-([0-9]+))?")
+
+
+class Source(dict):
+    """The source article's paragraphs by ``section:number`` (:func:`seed_paragraphs`), and
+    any run of the lines of its file by ``L<first>[-<last>]`` (1 = the first line)."""
+
+    def __init__(self, paragraphs: dict[str, str], lines: list[str]):
+        super().__init__(paragraphs)
+        self.lines = lines
+
+    def __missing__(self, key: str) -> str:
+        m = _LINES.fullmatch(key)
+        if not m or not 1 <= int(m[1]) <= int(m[2] or m[1]) <= len(self.lines):
+            raise KeyError(key)
+        return " ".join(line.strip() for line in self.lines[int(m[1]) - 1 : int(m[2] or m[1])] if line.strip())
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+
+def source_text(seed: Path = SEED) -> Source:
+    """The source article as the record's locators address it."""
+    return Source(seed_paragraphs(seed), seed.read_text(encoding="utf-8").splitlines())
+
+
 # --- the edition --------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Paragraph:
     page: str
-    n: int
+    n: int | str  # a paragraph's place on its page, or a data row's id
     text: str  # as a reader sees it, glued values included
     digest: str
     ids: tuple[str, ...]
@@ -155,6 +202,59 @@ def edition_paragraphs(doctrees: Path = DOCTREES) -> list[Paragraph]:
     return out
 
 
+def data_paragraphs(folder: Path = DATA) -> list[Paragraph]:
+    """Every row of the data whose text restates the article (:data:`DATA_TEXT`), file by
+    file in row order: ``page`` is ``data/<file>``, ``n`` the row's id."""
+    out = []
+    for name, (columns, _) in DATA_TEXT.items():
+        path = folder / name
+        if not path.is_file():
+            continue
+        for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")):
+            text = " ".join(row[c] for c in columns if row.get(c))
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+            out.append(Paragraph(f"data/{name}", row["id"], text, digest, ()))  # type: ignore[arg-type]
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def repeated_share(text: str, source: set[tuple[str, ...]], n: int = 8) -> float:
+    """Share of ``text``'s ``n``-word sequences that the source also has (as the overlap tool counts)."""
+    words = _words(text)
+    windows = {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+    return len(windows & source) / len(windows) if windows else 0.0
+
+
+def source_windows(seed: Path = SEED, n: int = 8) -> set[tuple[str, ...]]:
+    words = _words(seed.read_text(encoding="utf-8"))
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def data_problems(rows: list[Paragraph], record: list[dict[str, str]], windows: set | None, folder: Path = DATA):
+    """What holds for the data rows only: a passage restates the paragraph it names
+    (``passages.section:paragraph``), and a row in the edition's words does not repeat the source."""
+    found = []
+    by_place = {(r["page"], r["n"]): r for r in record}
+    passages = {}
+    if (folder / "passages.csv").is_file():
+        text = (folder / "passages.csv").read_text(encoding="utf-8")
+        passages = {r["id"]: f"{r['section']}:{r['paragraph']}" for r in csv.DictReader(io.StringIO(text, newline=""))}
+    for p in rows:
+        where = f"{RECORD.relative_to(ROOT)}: {p.page} row {p.n}"
+        row = by_place.get((p.page, str(p.n)))
+        if p.page == "data/passages.csv" and row and passages.get(str(p.n)) not in row["restates"].split(";"):
+            found.append(
+                f"{where}: restates {row['restates']!r}, not the paragraph it names ({passages.get(str(p.n))})"
+            )
+        verbatim = DATA_TEXT[p.page.removeprefix("data/")][1]
+        if windows is not None and not verbatim and (share := repeated_share(p.text, windows)) > MAX_REPEAT:
+            found.append(f"{where}: repeats {share:.0%} of its 8-word sequences from the source; say it in new words")
+    return found
+
+
 # --- the record ---------------------------------------------------------------------
 
 
@@ -196,7 +296,8 @@ def problems(paragraphs: list[Paragraph], record: list[dict[str, str]], seed: di
     by_place = {(r["page"], r["n"]): r for r in record}
     for p in paragraphs:
         row = by_place.get((p.page, str(p.n)))
-        where = f"{RECORD.relative_to(ROOT)}: {p.page} paragraph {p.n} ({p.text[:60]}…)"
+        kind = "row" if p.page.startswith("data/") else "paragraph"
+        where = f"{RECORD.relative_to(ROOT)}: {p.page} {kind} {p.n} ({p.text[:60]}…)"
         if row is None:
             found.append(f"{where}: not audited; run scripts/audit.py update, then fill in 'restates'")
             continue
@@ -222,7 +323,7 @@ def problems(paragraphs: list[Paragraph], record: list[dict[str, str]], seed: di
     places = {(p.page, str(p.n)) for p in paragraphs}
     for row in record:
         if (row["page"], row["n"]) not in places:
-            found.append(f"{RECORD.relative_to(ROOT)}: {row['page']} paragraph {row['n']}: no such paragraph any more")
+            found.append(f"{RECORD.relative_to(ROOT)}: {row['page']} {row['n']}: no such paragraph or row any more")
     return found
 
 
@@ -259,11 +360,13 @@ def main(argv: list[str] | None = None) -> int:
     if not paragraphs:
         print(f"no built book in {DOCTREES}: run make html first", file=sys.stderr)
         return 2
+    rows = data_paragraphs()
+    paragraphs += rows
     record = read_record()
-    seed = seed_paragraphs(args.seed) if args.seed.is_file() else None
+    seed = source_text(args.seed) if args.seed.is_file() else None
     if args.command == "update":
         write_record(update(paragraphs, record))
-        print(f"wrote {RECORD.relative_to(ROOT)}: {len(paragraphs)} paragraphs")
+        print(f"wrote {RECORD.relative_to(ROOT)}: {len(paragraphs) - len(rows)} paragraphs, {len(rows)} data rows")
         return 0
     if args.command == "show":
         rows = {(r["page"], r["n"]): r for r in record}
@@ -271,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.page and p.page != args.page:
                 continue
             row = rows.get((p.page, str(p.n)), {})
-            print(f"=== {p.page} paragraph {p.n} restates {row.get('restates') or '?'}\n{p.text}")
+            kind = "row" if p.page.startswith("data/") else "paragraph"
+            print(f"=== {p.page} {kind} {p.n} restates {row.get('restates') or '?'}\n{p.text}")
             for locator in (row.get("restates") or "").split(";"):
                 if seed and locator.strip() in seed:
                     print(f"--- source {locator.strip()}\n{seed[locator.strip()]}")
@@ -280,9 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     if seed is None:
         print(f"the source article is not at {args.seed}: only the record is checked", file=sys.stderr)
     found = problems(paragraphs, record, seed)
+    found += data_problems(rows, record, source_windows(args.seed) if seed is not None else None)
     for line in found:
         print(line)
-    print(f"{len(paragraphs)} paragraphs, {len(found)} problem(s)")
+    print(f"{len(paragraphs) - len(rows)} paragraphs and {len(rows)} data rows, {len(found)} problem(s)")
     return 1 if found else 0
 
 
