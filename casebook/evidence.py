@@ -41,11 +41,11 @@ class Source:
 
     @property
     def caveat(self) -> str | None:
-        """What a reader must be told beside this evidence: its note, headed by how far it
-        supports the claim (a synthesis's note is already its detail)."""
+        """The heading of what a reader must be told beside this evidence, its note: how far
+        it supports the claim (None without a note; a synthesis's note is already its detail)."""
         if not self.note or self.kind == "synthesis":
             return None
-        return f"{'Supports the claim only in part' if self.support == 'partial' else 'Note'}: {self.note}"
+        return "Supports the claim only in part" if self.support == "partial" else "Note"
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,9 @@ def _source_blocks(
 ) -> list[content.Block]:
     blocks = _evidence_blocks(source, uses, links, sections)
     if source.caveat:
-        blocks.append(content.paragraph(content.em(source.caveat), classes=["casebook-evidence-note"]))
+        blocks.append(
+            content.paragraph(content.strong(source.caveat), f": {source.note}", classes=["casebook-evidence-note"])
+        )
     return blocks
 
 

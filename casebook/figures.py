@@ -420,8 +420,10 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
             su, sv = _node_box(lay, u), _node_box(lay, v)
             cu, cv = _centre(su), _centre(sv)
             if v in lay.boxes and (_children(g, v) or _actors_in(g, v)):
-                # a box that holds others: aim at its top edge, beside its title
-                end = (sv[0] + 1.0, sv[3] - (0.5 if _within(sv, *cu) else 0))
+                # a box that holds others: aim at its top edge, beside its title; from inside it,
+                # straight up from the source's right-hand side, clear of arrows coming in from above
+                inside = _within(sv, *cu)
+                end = (su[2] - 0.3, sv[3]) if inside else (sv[0] + 1.0, sv[3])
                 cv = end
             else:
                 end = _clip(sv, cv, cu)

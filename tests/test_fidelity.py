@@ -302,15 +302,17 @@ def test_evidence_for_tensions_across_levels_says_it_supports_the_claim_only_in_
     assert claim.text == "Tensions across levels of governments"
     passages = [s for s in claim.sources if s.kind == "passage"]
     assert passages and all(s.support == "partial" for s in passages)
-    assert all(s.caveat.startswith("Supports the claim only in part: ") for s in passages)
-    assert any("not tensions across levels of government" in s.caveat for s in passages)
+    assert all(s.caveat == "Supports the claim only in part" for s in passages)
+    assert any("not tensions across levels of government" in s.note for s in passages)
 
 
 @pytest.mark.built
 def test_the_partial_support_note_is_shown_in_the_entry_and_in_the_markers_panel(case):
     [claim] = [c for c in evidence.claims(case) if (c.kind, c.id) == ("finding", "f08")]
-    caveat = flat(next(s.caveat for s in claim.sources if s.id == "work-elections"))
-    assert caveat in page_text("chapters/evidence.html")
+    source = next(s for s in claim.sources if s.id == "work-elections")
+    entries = page_text("chapters/evidence.html").replace(" :", ":")
+    assert flat(f"{source.caveat}: {source.note}") in entries
     html = (HTML / "chapters" / "05-institutional-work.html").read_text(encoding="utf-8")
     panel = html.split(f'id="cite-work-elections-{claim.mark}"', 1)[1].split("</div>", 1)[0]
-    assert "casebook-evidence-note" in panel and "Supports the claim only in part" in panel
+    assert "casebook-evidence-note" in panel and "<strong>Supports the claim only in part</strong>" in panel
+    assert flat(source.note) in flat(panel)

@@ -104,7 +104,7 @@ def _shown(app: Sphinx, passage: str) -> list[dict[str, Any]]:
     return [
         {
             "claim": [c.mark, c.text, c.shown_in, c.where, c.label],
-            "sources": [[s.kind, s.id, s.title, s.detail, s.caveat] for s in c.sources],
+            "sources": [[s.kind, s.id, s.title, s.detail, s.caveat, s.note] for s in c.sources],
             "support": [support[c.label].basis, support[c.label].flag, support[c.label].direct_sources],
         }
         for c in citing.get(passage, [])
@@ -202,7 +202,10 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
         parts.append("<p><strong>Also stated in</strong> " + "; ".join(also) + "</p>")
     for source in claim.sources:  # what the evidence leaves out is said where the claim is read
         if source.caveat:
-            parts.append(f'<p class="casebook-evidence-note"><em>{_t(source.title)}. {_t(source.caveat)}</em></p>')
+            parts.append(
+                f'<p class="casebook-evidence-note"><strong>{_t(source.caveat)}</strong> '
+                f"({_t(source.title)}): {_t(source.note)}</p>"
+            )
     flag = f" — {_t(support.flag)}" if support.flag else ""
     parts.append(
         f'<p class="casebook-evidence-support">Rests on {_t(support.basis)}: '
