@@ -69,9 +69,12 @@ def quote(text: str, attribution: str, label: str | None = None) -> Block:
     return block
 
 
-def bullets(items: Iterable[Sequence[Inline]]) -> Block:
-    """A bullet list; each item is inline content."""
-    return {"type": "list", "items": [list(item) for item in items]}
+def bullets(items: Iterable[Sequence[Inline]], label: str | None = None) -> Block:
+    """A bullet list; each item is inline content. With ``label`` the list is a target (an id)."""
+    block: Block = {"type": "list", "items": [list(item) for item in items]}
+    if label:
+        block["label"] = label
+    return block
 
 
 def heading(text: str, level: int = 2, label: str | None = None) -> Block:

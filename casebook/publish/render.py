@@ -94,7 +94,7 @@ class _Nodes:
         node = nodes.bullet_list(bullet="-")
         for item in block["items"]:
             node += nodes.list_item("", nodes.paragraph("", "", *self.inline(item)))
-        return node
+        return self._label(node, block)
 
     def _heading(self, block: dict[str, Any]) -> nodes.Element:
         node = nodes.rubric("", "", *self.inline(block["content"]))
