@@ -602,7 +602,6 @@ CONFIG = {
     # and no selection tools (the figure has nothing to select).
     "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
     "showSendToCloud": False,
-    "showEditInChartStudio": False,
     "plotlyServerURL": "",
 }
 """plotly.js's options for the interactive view, on the book's pages and the standalone page."""

@@ -98,7 +98,10 @@ class _Nodes:
 
     def _heading(self, block: dict[str, Any]) -> nodes.Element:
         node = nodes.rubric("", "", *self.inline(block["content"]))
-        node["heading-level"] = block.get("level", 2)
+        # Sphinx's HTML writer reads heading-level, myst-parser's (which replaces it) level: <h2>…<h6>.
+        node["heading-level"] = node["level"] = block.get("level", 2)
+        if block.get("description"):
+            node["casebook-description"] = block["description"]
         return self._label(node, block)
 
     def _code(self, block: dict[str, Any]) -> nodes.Element:
