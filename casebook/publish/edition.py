@@ -43,7 +43,7 @@ def tag(project: Path) -> str:
 
 
 def version(project: Path) -> str:
-    """"version v1.0 of 2 December 2026", "version of 2 December 2026", or "" (no commit, no date)."""
+    """ "version v1.0 of 2 December 2026", "version of 2 December 2026", or "" (no commit, no date)."""
     from ..report import source_epoch
 
     seconds = source_epoch(project)

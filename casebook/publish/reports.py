@@ -175,7 +175,9 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                 [22, 28, 50],
             )
             if web  # in print the checksum needs the width of a column of its own
-            else _table(["Artefact", "SHA-256"], [[f"{a.name} ({a.what})", digest(a.sha256)] for a in artefacts], [30, 70]),
+            else _table(
+                ["Artefact", "SHA-256"], [[f"{a.name} ({a.what})", digest(a.sha256)] for a in artefacts], [30, 70]
+            ),
         ),
         _section(
             "Notebooks executed",
