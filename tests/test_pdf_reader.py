@@ -126,7 +126,9 @@ def test_what_looks_like_a_heading_is_one(tree):
         assert found.get(text) == level, f"{text!r} is {found.get(text)}, not {level}"
     entries = [text for role, text in headings(tree) if role == "/H3" and re.match(r"E[0-9]+\. ", text)]
     assert len(entries) >= 30 and entries[0].startswith("E1. ")
-    errata = [text for role, text in headings(tree) if re.match(r"(Quotes|Names|Tables|Inconsistencies)\b.*\(\d+\)$", text)]
+    errata = [
+        text for role, text in headings(tree) if re.match(r"(Quotes|Names|Tables|Inconsistencies)\b.*\(\d+\)$", text)
+    ]
     assert errata, "the errata's group labels are not headings"
     levels = [int(role[2]) for role, _ in headings(tree)]
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), "a heading level is skipped"
