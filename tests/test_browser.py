@@ -516,7 +516,8 @@ def test_the_evidence_tables_headings_do_not_overlap_on_a_phone(browser, server)
             """() => [...document.querySelectorAll('table.casebook-sortable thead th')].map(th => {
                 const r = document.createRange(); r.selectNodeContents(th);
                 const t = r.getBoundingClientRect(), c = th.getBoundingClientRect();
-                return {text: th.textContent.trim(), left: t.left, right: t.right, cellLeft: c.left, cellRight: c.right};
+                return {text: th.textContent.trim(), left: t.left, right: t.right,
+                        cellLeft: c.left, cellRight: c.right};
             })"""
         )
         assert len(boxes) == len(TRIANGULATION_COLUMNS)
@@ -586,7 +587,8 @@ def test_every_button_of_the_interactive_figure_stays_on_the_machine(browser, se
         page.locator(".casebook-figure-explore").first.click()
         page.wait_for_selector(".casebook-figure-interactive .modebar-btn", state="attached", timeout=10_000)
         titles = page.evaluate(
-            "() => [...document.querySelectorAll('.casebook-figure-interactive .modebar-btn')].map(b => b.getAttribute('data-title'))"
+            "() => [...document.querySelectorAll('.casebook-figure-interactive .modebar-btn')]"
+            ".map(b => b.getAttribute('data-title'))"
         )
         assert titles and not any(re.search(r"cloud|share|chart studio", t or "", re.I) for t in titles), titles
         popups = []

@@ -151,7 +151,7 @@ def test_the_italian_title_is_tagged_italian(tree, book):
     <</Lang (it) /MCID n>>``), a whole element's on its tag (``/Lang``): either will do."""
     italian = [clean(t.text) for t in tree.walk() if t.lang == "it"]
     for number, page in enumerate(book["pdf"].pages):
-        for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+        for operands, _ in pikepdf.parse_content_stream(page, "BDC"):
             attributes = operands[1] if len(operands) > 1 else None
             if isinstance(attributes, pikepdf.Dictionary) and attributes.get("/Lang") == "it":
                 italian.append(clean(book["marked"].get((number, int(attributes.get("/MCID", -1))), "")))
