@@ -69,17 +69,26 @@ def quote(text: str, attribution: str, label: str | None = None) -> Block:
     return block
 
 
-def bullets(items: Iterable[Sequence[Inline]]) -> Block:
-    """A bullet list; each item is inline content."""
-    return {"type": "list", "items": [list(item) for item in items]}
-
-
-def heading(text: str, level: int = 2, label: str | None = None) -> Block:
-    """A heading inside generated content (not a section of the table of contents);
-    ``label`` makes it a target of references that show its text."""
-    block: Block = {"type": "heading", "level": level, "content": [text]}
+def bullets(items: Iterable[Sequence[Inline]], label: str | None = None) -> Block:
+    """A bullet list; each item is inline content. With ``label`` the list is a target (an id)."""
+    block: Block = {"type": "list", "items": [list(item) for item in items]}
     if label:
         block["label"] = label
+    return block
+
+
+def heading(
+    text: str | Sequence[Inline], level: int = 2, label: str | None = None, description: str | None = None
+) -> Block:
+    """A heading inside generated content (not a section of the table of contents), at
+    ``level`` of its page (2: under the page's title); ``label`` makes it a target of
+    references that show its text, and ``description`` says in a few words where those
+    references lead (the PDF's link descriptions; default: the heading's text)."""
+    block: Block = {"type": "heading", "level": level, "content": [text] if isinstance(text, str) else list(text)}
+    if label:
+        block["label"] = label
+    if description:
+        block["description"] = description
     return block
 
 

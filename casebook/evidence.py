@@ -237,8 +237,11 @@ def entries(case: Case, kind: str, links: bool = True, sections: str = SECTION_L
         if claim.kind != kind:
             continue
         blocks.append(
-            content.paragraph(
-                content.strong(f"{claim.mark}."), f" {claim.text} — ", content.em(claim.where), label=claim.label
+            content.heading(
+                [f"{claim.mark}. {claim.text} — ", content.em(claim.where)],
+                level=3,
+                label=claim.label,
+                description=f"Evidence {claim.mark}: {claim.text}",
             )
         )
         stated = [s for s in claim.sources if s.kind == "passage"]

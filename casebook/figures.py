@@ -9,8 +9,8 @@ type of institutional work and drawn solid (performed), dashed (attempted) or do
 and faded (needed but missing). The layout is computed, not random: the same data give
 the same figure.
 
-``figure(case)`` returns the plotly figure; ``interactive_html`` the offline HTML
-fragment the book embeds; ``write_static`` the SVG, PNG, PDF and JSON twins.
+``figure(case)`` returns the plotly figure; ``web_html`` the figure the web book shows (the
+SVG, with the interactive view on request); ``write_static`` the SVG, PNG, PDF and JSON twins.
 """
 
 from __future__ import annotations
@@ -38,9 +38,15 @@ from .schema import WORK_TYPES
 
 CAPTION = "The institutional work of key actors in the collaborative governance model"
 LABEL = "figure-1"
-WIDTH, HEIGHT = 1100, 760  # pixels of the static twins
-CANVAS_W, CANVAS_H = 12.0, 8.0  # layout units
+# One drawing for every medium. The static twins are drawn at the size the PDF prints them
+# (the text width of an A4 page, 453.5 pt, is 760 px: 0.6 pt a pixel), so that the smallest
+# label, 12 px, prints at 7.2 pt; the web shows the same drawing at the width of its column.
+WIDTH, HEIGHT = 760, 600  # pixels of the static twins
+CANVAS_W, CANVAS_H = 12.0, 8.6  # layout units
 FONT = "DejaVu Sans, Arial, sans-serif"
+# Sizes in pixels: the frames' titles, the inner elements' and actor groups' names, the
+# arrows' labels and the legend.
+FRAME_PX, NAME_PX, ARROW_PX, LEGEND_PX = 14, 13, 12, 12
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 WORK_COLOURS = {"political": "#0072B2", "technical": "#D55E00", "cultural": "#009E73"}
@@ -48,7 +54,7 @@ STATUS_DASH = {"performed": "solid", "attempted": "dash", "missing": "dot"}
 STATUS_TEXT = {"performed": "performed", "attempted": "attempted", "missing": "needed but missing"}
 ELEMENT_FILL = ["#f4f6f8", "#e8eef4", "#dfe7ef", "#d5dfea"]  # by depth
 ACTOR_FILL, ACTOR_LINE = "#ffffff", "#3b4a5a"
-ACTOR_W, ACTOR_H = 2.0, 1.05
+ACTOR_W, ACTOR_H = 2.25, 1.25
 MAX_ACTORS = 12  # beyond this, actor groups are aggregated by placement and level
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
@@ -72,11 +78,21 @@ def _actors_in(g: nx.MultiDiGraph, element: str) -> list[str]:
 
 
 def _weight(g: nx.MultiDiGraph, element: str) -> float:
-    """Share of the width a box gets: an empty box needs little, a box holding
-    sub-elements and actors needs room for them and for the arrows between them."""
+    """Share of the width a box gets once the empty ones have theirs (:func:`_empty_width`):
+    a box holding sub-elements and actors needs room for them and for the arrows between them."""
     below = nx.descendants(_tree(g), element)
     actors = sum(len(_actors_in(g, e)) for e in below | {element})
-    return 0.6 if not below and not actors else 1 + len(below) + 0.8 * actors
+    return 1 + len(below) + 0.8 * actors
+
+
+def _empty(g: nx.MultiDiGraph, element: str) -> bool:
+    return not _children(g, element) and not _actors_in(g, element)
+
+
+def _empty_width(g: nx.MultiDiGraph, element: str) -> float:
+    """The width of a box that holds nothing but its name: the name's longest word, and a margin."""
+    longest = max(len(word) for word in str(g.nodes[element]["label"]).split())
+    return longest * FRAME_PX * 0.62 * CANVAS_W / WIDTH + 0.45
 
 
 def _tree(g: nx.MultiDiGraph) -> nx.DiGraph:
@@ -107,11 +123,12 @@ def layout(g: nx.MultiDiGraph) -> Layout:
                 band = ACTOR_H + 0.9
                 band_y = iy1 - band / 2 + 0.2
                 iy1 -= band
-            weights = [_weight(g, k) for k in kids]
-            gap, x = 0.3, ix0
-            room = (ix1 - ix0) - gap * max(len(kids) - 1, 0)
-            for k, w in zip(kids, weights, strict=True):
-                width = room * w / sum(weights)
+            fixed = {k: _empty_width(g, k) for k in kids if _empty(g, k)}
+            weights = {k: _weight(g, k) for k in kids if k not in fixed}
+            gap, x = 0.45, ix0  # room for the framework's own arrows between the boxes
+            room = (ix1 - ix0) - gap * max(len(kids) - 1, 0) - sum(fixed.values())
+            for k in kids:
+                width = fixed[k] if k in fixed else room * weights[k] / sum(weights.values())
                 place(k, (x, iy0, x + width, iy1), level + 1)
                 x += width + gap
             if band_y is not None:
@@ -134,7 +151,7 @@ def layout(g: nx.MultiDiGraph) -> Layout:
             return
         # Inside: member actors in columns at the sides, sub-elements stacked in the middle.
         left, right = mine[0::2], mine[1::2]
-        side = ACTOR_W + 1.1  # room for the arrows between an actor and the middle boxes
+        side = ACTOR_W + 0.6  # room for the arrows between an actor and the middle boxes
         cx0 = ix0 + (side if left else 0)
         cx1 = ix1 - (side if right else 0)
         for column, x in ((left, ix0 + ACTOR_W / 2 + 0.1), (right, ix1 - ACTOR_W / 2 - 0.1)):
@@ -237,7 +254,7 @@ def aggregate(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width)) or text
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
 
 
 def _clip(box: Box, inside: tuple[float, float], outside: tuple[float, float]) -> tuple[float, float]:
@@ -328,20 +345,28 @@ def _place_label(start: tuple[float, float], end: tuple[float, float], label: st
     if ny_ > 0 or (ny_ == 0 and nx_ < 0):
         nx_, ny_ = -nx_, -ny_
     away = abs(nx_) * width / 2 + abs(ny_) * height / 2 + 4
-    return "<br>".join(lines), round(nx_ * away), round(ny_ * away)
+    x, y = nx_ * away, ny_ * away  # the label's centre, from the arrow's middle
+    # Clear of the arrowhead (a square of HEAD pixels around the arrow's end): slide back along the arrow.
+    head = 0.3 * scale + 4
+    for _ in range(40):
+        if abs(x - dx / 2) >= width / 2 + head or abs(y - dy / 2) >= height / 2 + head:
+            break
+        x, y = x - 2 * dx / length, y - 2 * dy / length
+    return "<br>".join(lines), round(x), round(y)
 
 
 def _hover(lines: list[str]) -> str:
     return "<br>".join(_wrap(line, 60) for line in lines)
 
 
-def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure:
-    """Figure 1 as a plotly figure, drawn from the case's actors, framework and relations.
+def _chars(width: float, size: int) -> int:
+    """How many characters of a ``size``-pixel label fit on a line ``width`` layout units wide."""
+    return max(8, int((width * WIDTH / CANVAS_W - 12) / (size * 0.62)))
 
-    ``font_size`` is the size of the actor labels; the web version uses a smaller one
-    so that the figure stays legible in the width of a book page.
-    """
-    small = font_size - 1
+
+def figure(case: Case, *, title: bool = False) -> go.Figure:
+    """Figure 1 as a plotly figure, drawn from the case's actors, framework and relations:
+    the same drawing for the PDF, the static twins and the web (FRAME_PX … LEGEND_PX)."""
     g = graph(case)
     aggregated = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "actor") > MAX_ACTORS
     if aggregated:
@@ -366,16 +391,16 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
                 fillcolor=ELEMENT_FILL[min(lay.depth[element], 3)],
             )
         )
-        leaf = not _children(g, element) and not _actors_in(g, element)
+        leaf = _empty(g, element)
         notes.append(
             dict(
                 x=(x0 + x1) / 2 if leaf else x0 + 0.15,
                 y=(y0 + y1) / 2 if leaf else y1 - 0.12,
                 xanchor="center" if leaf else "left",
                 yanchor="middle" if leaf else "top",
-                text=f"<b>{_wrap(d['label'], 14 if leaf else 40)}</b>",
+                text=f"<b>{_wrap(d['label'], _chars(x1 - x0, NAME_PX) if leaf else 40)}</b>",
                 showarrow=False,
-                font=dict(size=font_size + 1 if lay.depth[element] < 2 else font_size, color="#24313d"),
+                font=dict(size=FRAME_PX if lay.depth[element] < 2 else NAME_PX, color="#24313d"),
             )
         )
 
@@ -416,7 +441,7 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
         # Arrows both ways between two nodes bow apart (the same bend bows each to its own left).
         apart = 0.35 if (v, u) in pairs else 0.0
         for i, (_, _, d) in enumerate(edges):
-            bend = apart + (0.0 if len(edges) == 1 else (i - (len(edges) - 1) / 2) * 0.55)
+            bend = apart + (0.0 if len(edges) == 1 else (i - (len(edges) - 1) / 2) * 0.8)
             su, sv = _node_box(lay, u), _node_box(lay, v)
             cu, cv = _centre(su), _centre(sv)
             if v in lay.boxes and (_children(g, v) or _actors_in(g, v)):
@@ -464,7 +489,7 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
                 )
             )
             mid = points[len(points) // 2]
-            label, xshift, yshift = _place_label(start, end, _edge_label(d), small)
+            label, xshift, yshift = _place_label(start, end, _edge_label(d), ARROW_PX)
             notes.append(
                 dict(
                     x=mid[0],
@@ -473,7 +498,7 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
                     xshift=xshift,
                     yshift=yshift,
                     showarrow=False,
-                    font=dict(size=small, color=colour),
+                    font=dict(size=ARROW_PX, color=colour),
                     bgcolor="rgba(255,255,255,0.85)",
                     opacity=0.7 if faded else 1,
                 )
@@ -518,9 +543,9 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
             dict(
                 x=x,
                 y=y,
-                text=_wrap(d["label"], 16 if font_size < 12 else 20),
+                text=_wrap(d["label"], _chars(ACTOR_W, NAME_PX)),
                 showarrow=False,
-                font=dict(size=font_size, color="#1b2733"),
+                font=dict(size=NAME_PX, color="#1b2733"),
             )
         )
     fig.add_trace(
@@ -565,14 +590,23 @@ def figure(case: Case, *, title: bool = False, font_size: int = 12) -> go.Figure
         height=HEIGHT,
         margin=dict(l=10, r=10, t=10, b=50),
         title=dict(text=""),
-        font=dict(family=FONT, size=font_size),
+        font=dict(family=FONT, size=NAME_PX),
         shapes=shapes,
         annotations=notes,
         plot_bgcolor="white",
         paper_bgcolor="white",
         hovermode="closest",
         showlegend=True,
-        legend=dict(orientation="h", x=0.5, xanchor="center", y=-0.01, yanchor="top"),
+        # two rows of three: the colours (types of work), then the line styles (status)
+        legend=dict(
+            orientation="h",
+            x=0.5,
+            xanchor="center",
+            y=-0.01,
+            yanchor="top",
+            font=dict(size=LEGEND_PX),
+            entrywidth=WIDTH // 3 - 70,
+        ),
         xaxis=dict(range=[-0.05, CANVAS_W + 0.05], visible=False, fixedrange=True),
         yaxis=dict(range=[-0.05, CANVAS_H + 0.05], visible=False, fixedrange=True, scaleanchor="x"),
         meta=dict(aggregated=aggregated),
@@ -606,28 +640,104 @@ def div_id(name: str = LABEL) -> str:
     return "plotly-" + hashlib.sha256(name.encode()).hexdigest()[:12]
 
 
-def interactive_html(case: Case) -> str:
-    """The figure as an offline HTML fragment: no CDN, stable div id, responsive width."""
-    fig = figure(case, font_size=10)
-    fig.update_layout(width=None, height=None, autosize=True)
-    body = pio.to_html(
-        fig,
-        full_html=False,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        div_id=div_id(),
-        config={"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
-        default_width="100%",
-        default_height="540px",
+WORDS_LABEL = "figure-1-in-words"
+"""The label of the "Figure 1 in words" list (:func:`in_words`): the figure's long description."""
+
+CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    # Nothing that leaves the machine (plotly's "Share chart" sends the chart to its cloud)
+    # and no selection tools (the figure has nothing to select).
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendDataToCloud", "editInChartStudio"],
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+}
+"""plotly.js's options for the interactive view, on the book's pages and the standalone page."""
+
+
+def alt_text(case: Case) -> str:
+    """What Figure 1 shows and how it is organised, in a few sentences (its alternative text):
+    the frames and what they hold, the framework's flow, what the arrows' colours and line
+    styles mean. Each arrow is in the long description (:func:`in_words`), not here."""
+    g = graph(case)
+    tree = _tree(g)
+    label = {n: str(d["label"]) for n, d in g.nodes(data=True)}
+
+    def listed(items: list[str]) -> str:
+        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+    sentences = [f"Figure 1, a diagram: {CAPTION.lower()}."]
+    for element in nx.topological_sort(tree):
+        kids = [label[k] for k in _children(g, element)]
+        if kids:
+            sentences.append(f"The frame {label[element]} holds {listed(kids)}.")
+    flow = [n for n, d in g.nodes(data=True) if d["kind"] == "element" and d.get("leads_to") in g]
+    if flow:
+        chain = [flow[0]]
+        while g.nodes[chain[-1]].get("leads_to") in g and g.nodes[chain[-1]]["leads_to"] not in chain:
+            chain.append(g.nodes[chain[-1]]["leads_to"])
+        chain = [c for c in chain if g.nodes[c]["parent"] == g.nodes[chain[-1]]["parent"]]
+        if len(chain) > 1:
+            sentences.append(f"Grey arrows lead from {' to '.join(label[c] for c in chain)}.")
+    actors = [n for n, d in g.nodes(data=True) if d["kind"] == "actor"]
+    by_place: dict[str, int] = defaultdict(int)
+    for a in actors:
+        by_place[label.get(str(g.nodes[a]["placement"]), str(g.nodes[a]["placement"]))] += 1
+    from .book import number_word
+
+    places = listed([f"{number_word(n)} in {place}" for place, n in by_place.items()])
+    colours = {"political": "blue", "technical": "orange", "cultural": "green"}
+    kinds = listed([f"{colours.get(w, w)} for {w}" for w in WORK_TYPES])
+    sentences.append(
+        f"{number_word(len(actors)).capitalize()} boxes of actor groups ({places}) are joined by "
+        f"{number_word(g.number_of_edges())} arrows of "
+        f"institutional work, coloured by type ({kinds}) and drawn solid when the work was performed, "
+        "dashed when attempted and dotted when needed but missing."
     )
-    label = "Interactive version of Figure 1. " + " ".join(description(case))
-    return f'<div class="casebook-plotly" role="figure" aria-label="{html.escape(label)}">{body}</div>'
+    sentences.append("The list after the figure gives every arrow in words.")
+    return " ".join(sentences)
+
+
+def in_words(case: Case):
+    """Figure 1 in words, each arrow linked to its evidence: the figure's long description,
+    labelled so that the figure on the web points at it (``aria-describedby``)."""
+    from . import content
+    from .book import inline
+
+    return content.show(content.bullets((inline(line) for line in description(case, evidence=True)), label=WORDS_LABEL))
+
+
+def _script_json(value: object) -> str:
+    """JSON that can stand inside an HTML ``<script>`` element (no ``</script>`` in it)."""
+    return json.dumps(value, separators=(",", ":"), sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def web_html(case: Case, svg: str) -> str:
+    """Figure 1 on the web: the static drawing (``svg``) is the figure, shown at once and
+    without JavaScript, one image for a screen reader (the short :func:`alt_text`, the list
+    :func:`in_words` as its long description). Where scripts run, a button draws the
+    interactive view in its place (casebook-figure.js), loading plotly.js only then."""
+    fig = figure(case)
+    fig.update_layout(width=None, height=None, autosize=True)
+    spec_ = {**spec(fig), "config": CONFIG}
+    alt = html.escape(alt_text(case))
+    drawing = re.sub(r'^<svg ([^>]*?)width="[0-9.]+" height="[0-9.]+"', r"<svg \1", svg.strip(), count=1)
+    aria = f'role="img" aria-label="{alt}" aria-describedby="{WORDS_LABEL}"'
+    return (
+        f'<div class="casebook-plotly casebook-figure1" id="{div_id()}-figure">'
+        f'<div class="casebook-figure-static" {aria}>{drawing}</div>'
+        f'<div class="casebook-figure-interactive" {aria} style="aspect-ratio: {WIDTH} / {HEIGHT}" hidden></div>'
+        '<p class="casebook-figure-tools"><button type="button" class="casebook-figure-explore" hidden>'
+        "Explore the interactive figure</button></p>"
+        f'<script type="application/json" class="casebook-figure-spec">{_script_json(spec_)}</script>'
+        "</div>"
+    )
 
 
 @dataclass(frozen=True)
 class FigureBundle:
-    """Figure 1 for the book: interactive HTML for the web, the SVG everywhere else (the
-    PDF), with the figure in words as the SVG's alternative text.
+    """Figure 1 for the book: the web's figure (the SVG, and the interactive view on
+    request), the SVG everywhere else (the PDF), with :func:`alt_text` as its alternative text.
 
     Glue it (``myst_nb.glue("figure-1", bundle, display=False)``) and show it with a
     ``{glue:figure}`` directive.
@@ -688,9 +798,9 @@ def is_current(fig: go.Figure, folder: Path, stem: str = "figure1") -> bool:
 
 
 def bundle(case: Case) -> FigureBundle:
-    """The interactive and the static Figure 1 of ``case`` in one displayable object."""
-    alt = f"Figure 1, {CAPTION}. " + " ".join(description(case))
-    return FigureBundle(interactive_html(case), static_svg(case), alt)
+    """Figure 1 of ``case`` for the web and for print, in one displayable object."""
+    svg = static_svg(case)
+    return FigureBundle(web_html(case, svg), svg, alt_text(case))
 
 
 def spec(fig: go.Figure) -> dict:
@@ -722,7 +832,9 @@ def standalone_html(fig: go.Figure) -> str:
     with the book's vendored plotly.js (casebook.publish.plotly) inline."""
     fig = titled(fig)
     fig.update_layout(width=None, height=None, autosize=True)
-    page = pio.to_html(fig, full_html=True, include_plotlyjs=False, div_id=div_id(), default_height="760px")
+    page = pio.to_html(
+        fig, full_html=True, include_plotlyjs=False, div_id=div_id(), default_height="760px", config=CONFIG
+    )
     script = PLOTLY_JS.read_text(encoding="utf-8")
     return page.replace("</head>", f'<script type="text/javascript">{script}</script>\n</head>', 1)
 

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 import casebook
 from casebook import tables
 from casebook.publish import STATIC
-from casebook.publish.plotly import SCRIPT
+from casebook.publish.plotly import LOADER, SCRIPT
 from conftest import DATA, HTML, ROOT, set_cell
 
 pytestmark = pytest.mark.built
@@ -77,11 +77,12 @@ def test_table3_in_html_has_every_finding(case):
         assert tables.finding_text(finding.text, finding.note) in shown
 
 
-def test_figure1_is_embedded_interactive_with_local_plotly():
+def test_figure1_is_its_drawing_with_the_interactive_view_from_local_plotly_on_request():
     tree = page("06-discussion")
+    assert tree.xpath('//figure[@id="figure-1"]//div[contains(@class, "casebook-figure-static")]/*[local-name()="svg"]')
     assert tree.xpath('//figure[@id="figure-1"]//div[contains(@class, "casebook-plotly")]')
     scripts = [s.get("src").split("?")[0] for s in tree.xpath("//script[@src]")]
-    assert any(s.endswith(f"_static/{SCRIPT}") for s in scripts)
+    assert any(s.endswith(f"_static/{LOADER}") for s in scripts) and not any(SCRIPT in s for s in scripts)
     assert not any(s.startswith(("http:", "https:", "//")) for s in scripts)
     assert not (HTML / "_static" / "plotly.min.js").exists(), "the full plotly.js bundle is not shipped"
     shipped = (HTML / "_static" / SCRIPT).read_bytes()

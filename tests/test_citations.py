@@ -173,7 +173,7 @@ def test_in_the_pdf_markers_link_to_the_evidence_appendix():
     citing = evidence.citing(casebook.load(DATA))
     for passage, claims in citing.items():
         label = re.escape(passage_label(passage))
-        block = re.search(r"#super\[((?:#link\(<[^>]+>\)\[#\"E\d+\";\](?:#\" \";)?)+)\]\]<[^>]*:" + label + ">", text)
+        block = re.search(r"#super\[((?:#link\(<[^>]+>\)\[#\"E\d+\";\](?:#\" \";)?)+)\]\]\]<[^>]*:" + label + ">", text)
         assert block, f"no markers before <…:{passage_label(passage)}> in book.typ"
         targets = re.findall(r"#link\(<chapters\.evidence:([^>]+)>\)\[#\"(E\d+)\";\]", block[1])
         assert targets == [(c.label, c.mark) for c in claims]

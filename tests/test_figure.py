@@ -83,19 +83,34 @@ def test_hovering_an_arrow_names_activities_and_evidence(case):
 
 def test_same_data_give_the_same_figure(case):
     assert figures.spec(figures.figure(case)) == figures.spec(figures.figure(casebook.load(DATA)))
-    assert figures.interactive_html(case) == figures.interactive_html(case)
+    svg = (ROOT / "figures" / "figure1.svg").read_text(encoding="utf-8")
+    assert figures.web_html(case, svg) == figures.web_html(case, svg)
 
 
 def test_changing_an_actor_label_changes_the_figure(case_copy):
     set_cell(case_copy, "actors.csv", row_of(case_copy, "actors.csv", "id", "managers"), "label", "Municipal managers")
     texts = [a.text for a in figures.figure(casebook.load(case_copy)).layout.annotations]
-    assert any("Municipal managers" in t for t in texts)
+    assert any("Municipal managers" in t.replace("<br>", " ") for t in texts)
 
 
-def test_interactive_figure_needs_no_network(case):
-    html = figures.interactive_html(case)
+def test_the_web_figure_is_the_drawing_with_the_interactive_view_on_request_and_needs_no_network(case):
+    svg = (ROOT / "figures" / "figure1.svg").read_text(encoding="utf-8")
+    html = figures.web_html(case, svg)
     assert not re.search(r"""(src|href)=["']?https?://""", html)
-    assert "cdn" not in html.lower() and 'class="casebook-plotly"' in html
+    assert "cdn" not in html.lower() and 'class="casebook-plotly' in html
+    # the drawing first, as one image described by the list in words; the interactive view hidden
+    static = html.index('class="casebook-figure-static"')
+    assert static < html.index("<svg") < html.index('class="casebook-figure-interactive"')
+    assert html.count('role="img"') == 2 and html.count(f'aria-describedby="{figures.WORDS_LABEL}"') == 2
+    assert "sendDataToCloud" in html and '"showSendToCloud":false' in html
+
+
+def test_the_alt_text_says_how_the_figure_is_organised_and_leaves_the_arrows_to_the_list(case):
+    alt = figures.alt_text(case)
+    assert "The frame System context holds Drivers, Collaboration dynamics and Actions." in alt
+    assert "Grey arrows lead from Drivers to Collaboration dynamics to Actions." in alt
+    assert "dashed when attempted and dotted when needed but missing" in alt
+    assert "→" not in alt and len(alt) < 800  # the arrows one by one are the long description
 
 
 def test_boxes_nest_as_the_framework_does(case):
@@ -138,11 +153,15 @@ def test_a_short_arrow_keeps_its_label_beside_it_not_on_it():
 
     # A long arrow carries its label on its middle.
     assert figures._place_label((0, 0), (6, 0), "cultural (missing)", 11) == ("cultural (missing)", 0, 0)
-    # A short one: the label breaks before its bracket and moves just clear of the line.
+    # A short one: the label breaks before its bracket and moves just clear of the line, and
+    # back along it until it is clear of the arrowhead.
     text, dx, dy = _place_label((0, 0), (0.6, 0), "cultural (missing)", 11)  # horizontal: below
-    assert text == "cultural<br>(missing)" and dx == 0 and dy < -11
+    assert text == "cultural<br>(missing)" and dx < 0 and dy < -11
+    head_x = 0.6 * figures.WIDTH / figures.CANVAS_W  # the arrowhead, in pixels from the start
+    half = len("(missing)") * 11 * 0.6 / 2
+    assert dx + 0.3 * figures.WIDTH / figures.CANVAS_W / 2 + half <= head_x
     text, dx, dy = _place_label((0, 1), (0, 0), "cultural (attempted)", 11)  # vertical: to the right
-    assert dy == 0 and dx > len("(attempted)") * 11 * 0.6 / 2
+    assert dy >= 0 and dx > len("(attempted)") * 11 * 0.6 / 2  # up, away from the head below
 
 
 def test_static_files_are_redrawn_only_when_the_drawing_changes(case_copy, tmp_path):

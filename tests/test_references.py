@@ -171,7 +171,7 @@ def test_built_references_page_lists_all_57_entries_in_author_year_form():
     from lxml import html as lxml_html
 
     tree = lxml_html.fromstring(path.read_text(encoding="utf-8"))
-    entries = tree.xpath('//div[@role="doc-biblioentry"]')
+    entries = tree.xpath('//div[@class="citation"]')  # (no deprecated doc-biblioentry role: axe best practice)
     assert len(entries) == 57
     for entry in entries:
         label = " ".join(entry.xpath('./span[@class="label"]')[0].text_content().split())

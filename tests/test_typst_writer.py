@@ -40,7 +40,7 @@ def test_labelled_paragraph_becomes_a_par_with_its_label():
     p = para(nodes.Text("x"))
     p["ids"] = ["passage-1"]
     w.collect_labels(p)
-    assert w.block(p) == '#par[#"x";]<index:passage-1>'
+    assert w.block(p) == '#casebook-anchor(supplement: [#"Paragraph of the book";])[#par[#"x";]]<index:passage-1>'
 
 
 def test_emphasis_strong_literal_and_sub_super():
@@ -63,8 +63,14 @@ def test_section_numbers_come_from_sphinx_not_from_typst():
     w = writer(secnumbers={"ch2": {"": (2,), "#the-debate": (2, 1)}}, parts={"ch2": Part(level=1, numbered=True)})
     w.collect_labels(doc)
     out = w.block(doc)
-    assert '#heading(level: 1, numbering: none)[#"2 ";#"Smart city governance";]<ch2:scg>' in out
-    assert '#heading(level: 2, numbering: none)[#"2.1 ";#"The debate";]<ch2:the-debate>' in out
+    assert (
+        '#heading(level: 1, numbering: none, supplement: [#"Section 2: Smart city governance";])'
+        '[#"2 ";#"Smart city governance";]<ch2:scg>'
+    ) in out
+    assert (
+        '#heading(level: 2, numbering: none, supplement: [#"Section 2.1: The debate";])'
+        '[#"2.1 ";#"The debate";]<ch2:the-debate>'
+    ) in out
 
 
 def test_unnumbered_part_and_part_heading():
@@ -73,7 +79,9 @@ def test_unnumbered_part_and_part_heading():
     doc = addnodes.start_of_file(docname="about")
     doc += sec
     w = writer(parts={"about": Part(level=2, numbered=False)})
-    assert w.block(doc).startswith('#heading(level: 2, numbering: none)[#"About this edition";]')
+    assert w.block(doc).startswith(
+        '#heading(level: 2, numbering: none, supplement: [#"Section: About this edition";])[#"About this edition";]'
+    )
     assert w.block(part_heading(caption="This edition")) == '#casebook-part[#"This edition";]'
 
 
@@ -167,7 +175,9 @@ def test_citation_entry_prints_without_its_key():
     )
     w = writer()
     w.collect_labels(entry)
-    assert w.block(entry) == '#casebook-reference[#"Emerson, K. (2012)";]<index:id9>'
+    assert w.block(entry) == (
+        '#casebook-reference(supplement: [#"Reference: Emerson et al., 2012";])[#"Emerson, K. (2012)";]<index:id9>'
+    )
 
 
 def test_admonition_comment_raw_and_transition():

@@ -8,8 +8,10 @@ Each module does one job for the build, and ``setup`` connects them all:
 - :mod:`.execution` — the notebooks to re-run, run side by side before Sphinx reads them;
 - :mod:`.anchors` — the paragraph anchors of the passages the evidence cites;
 - :mod:`.citations` — at each anchored paragraph, markers that open the evidence of its claims;
+- :mod:`.bibliography` — the reference list, each entry once, titles in their own language;
 - :mod:`.casemeta` — the case's notice, keywords, title and download names on every page;
 - :mod:`.reports` — the reproducibility report and the benchmarks, written by the build;
+- :mod:`.edition` — how to cite the edition: title, makers, version and address, from the config;
 - :mod:`.pagemeta` — a description and Open Graph tags on every page;
 - :mod:`.rerun` — the sidebar's "Re-run this book";
 - :mod:`.plotly` — plotly.js served by the book, on the pages with a figure only;
@@ -43,6 +45,8 @@ TYPST_MIME_PRIORITY = [
 def _paths(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
     config.templates_path.append(str(TEMPLATES))
+    if not config.html_favicon:  # the book's own icon: browsers ask for one (a 404 otherwise)
+        config.html_favicon = str(STATIC / "favicon.svg")
     config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *TYPST_MIME_PRIORITY]
 
 
@@ -53,9 +57,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from . import (
         accessibility,
         anchors,
+        bibliography,
         casemeta,
         citations,
         dependencies,
+        edition,
         execution,
         pagemeta,
         plotly,
@@ -75,7 +81,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
         execution,
         anchors,
         citations,
+        bibliography,
         reports,
+        edition,
         pagemeta,
         rerun,
         plotly,

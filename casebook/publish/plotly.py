@@ -1,9 +1,13 @@
-"""plotly.js from the book itself, never a CDN, and only on the pages that draw a figure.
+"""Figure 1's interactive view: plotly.js from the book itself, never a CDN, and only when a
+reader asks for it.
 
-The script is plotly.js's basic partial bundle (scatter traces, shapes, annotations: all
-Figure 1 draws), vendored from npm at the version the pinned Python plotly bundles by
-``scripts/vendor_plotly.py``, which records its integrity in ``static/plotly-basic.json``.
-It reaches ``_static`` with the rest of this package's static files (casebook.publish).
+A page with a figure (:func:`casebook.figures.web_html`) shows the static drawing and loads
+one small deferred script, ``casebook-figure.js``; that script fetches plotly.js's basic
+partial bundle from ``_static`` on the reader's first click of "Explore the interactive
+figure", so nothing of plotly.js blocks or slows the page's first paint. The bundle is
+vendored from npm at the version the pinned Python plotly bundles by
+``scripts/vendor_plotly.py``, which records its integrity in ``static/plotly-basic.json``;
+it reaches ``_static`` with the rest of this package's static files (casebook.publish).
 """
 
 from __future__ import annotations
@@ -15,15 +19,17 @@ from sphinx.application import Sphinx
 from ..figures import PLOTLY_JS
 
 FIGURE_CLASS = "casebook-plotly"
-"""The class of the element that holds an interactive figure (see casebook.figures)."""
+"""The class of the element that holds a figure with an interactive view (see casebook.figures)."""
 SCRIPT = PLOTLY_JS.name
-"""The file name of the vendored bundle in ``_static``."""
+"""The file name of the vendored bundle in ``_static`` (fetched by :data:`LOADER`)."""
+LOADER = "casebook-figure.js"
+"""The script that draws the interactive view on request (``static/casebook-figure.js``)."""
 
 
 def add_script(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """``html-page-context``: the page loads plotly.js only when it holds a figure."""
+    """``html-page-context``: a page that holds a figure loads the small deferred loader."""
     if FIGURE_CLASS in context.get("body", ""):
-        app.add_js_file(SCRIPT, priority=200)
+        app.add_js_file(LOADER, priority=500, defer="defer")
 
 
 def setup(app: Sphinx) -> None:

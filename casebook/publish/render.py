@@ -94,11 +94,14 @@ class _Nodes:
         node = nodes.bullet_list(bullet="-")
         for item in block["items"]:
             node += nodes.list_item("", nodes.paragraph("", "", *self.inline(item)))
-        return node
+        return self._label(node, block)
 
     def _heading(self, block: dict[str, Any]) -> nodes.Element:
         node = nodes.rubric("", "", *self.inline(block["content"]))
-        node["heading-level"] = block.get("level", 2)
+        # Sphinx's HTML writer reads heading-level, myst-parser's (which replaces it) level: <h2>…<h6>.
+        node["heading-level"] = node["level"] = block.get("level", 2)
+        if block.get("description"):
+            node["casebook-description"] = block["description"]
         return self._label(node, block)
 
     def _code(self, block: dict[str, Any]) -> nodes.Element:

@@ -107,9 +107,23 @@ class TypstBuilder(Builder):
         parts = self._mark_parts(tree)
         tree = inline_all_toctrees(self, set(), root, tree, lambda s: s, [root])
         tree["docname"] = root
+        self._omit(tree)
         self.env.resolve_references(tree, root, self)
         self.post_process_images(tree)
         return tree, parts
+
+    def _omit(self, tree: nodes.document) -> None:
+        """Leave out the sections ``casebook_pdf_omit`` names by label: what belongs to the web
+        page and the repository, not to print (the benchmarks of the build)."""
+        std = self.env.get_domain("std")
+        for name in self.config.casebook_pdf_omit:
+            if name not in std.labels:
+                logger.warning(f"casebook_pdf_omit: no section is labelled {name!r}", type="casebook", subtype="typst")
+                continue
+            _, ident, _ = std.labels[name]
+            for section in list(tree.findall(nodes.section)):
+                if ident in section["ids"]:
+                    section.parent.remove(section)
 
     # -- writing ---------------------------------------------------------------
 
@@ -267,4 +281,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("casebook_pdf_short_title", "", "env", str)  # default: the project's title
     app.add_config_value("casebook_pdf_name", "book.pdf", "env", str)
     app.add_config_value("casebook_pdf_metadata", {}, "env", dict)
+    app.add_config_value("casebook_pdf_omit", [], "env", list)  # labels of sections the PDF leaves out
     return {"parallel_read_safe": True, "parallel_write_safe": True}

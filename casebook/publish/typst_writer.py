@@ -60,6 +60,8 @@ class Labels:
 
     by_key: dict[tuple[str, str], str] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
+    sections: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """label -> (number, title) of each section: how the text refers to it in print"""
 
     def add(self, docname: str, ids: Iterable[str]) -> str | None:
         ids = list(ids)
@@ -118,6 +120,8 @@ class TypstWriter:
         self.labels = Labels()
         self.docname = root
         self.depth = 0  # section depth inside the current document
+        self.in_heading = False  # writing a heading's text: links are printed as their text
+        self.around: list[tuple[str, str]] = []  # (number, title) of the sections being written
 
     # -- entry points -----------------------------------------------------------
 
@@ -125,14 +129,23 @@ class TypstWriter:
         """First pass: give every element with ids its label, so links can point forward."""
         self._walk_labels(tree, self.root)
 
-    def _walk_labels(self, node: nodes.Node, docname: str) -> None:
+    def _walk_labels(self, node: nodes.Node, docname: str, depth: int = 0) -> None:
         if isinstance(node, addnodes.start_of_file):
-            docname = node["docname"]
+            docname, depth = node["docname"], 0
+        if isinstance(node, nodes.section):
+            depth += 1
         if isinstance(node, nodes.Element):
             if node.get("ids"):
-                self.labels.add(docname, node["ids"])
+                label = self.labels.add(docname, node["ids"])
+                title = _child(node, nodes.title) if isinstance(node, nodes.section) else None
+                if label and title is not None:
+                    outer, outer_depth = self.docname, self.depth
+                    self.docname, self.depth = docname, depth
+                    number = self._secnumber(node) if self.parts.get(docname, Part()).numbered else None
+                    self.docname, self.depth = outer, outer_depth
+                    self.labels.sections[label] = (".".join(map(str, number or ())), title.astext())
             for child in node.children:
-                self._walk_labels(child, docname)
+                self._walk_labels(child, docname, depth)
 
     def body(self, nodes_: Iterable[nodes.Node]) -> str:
         """Block-level markup of a sequence of nodes."""
@@ -190,6 +203,8 @@ class TypstWriter:
 
     def block_section(self, node: nodes.section) -> str:
         self.depth += 1
+        label = self.labels.get(self.docname, node["ids"][0]) if node.get("ids") else None
+        self.around.append(self.labels.sections.get(label or "", self.around[-1] if self.around else ("", "")))
         try:
             title = _child(node, nodes.title)
             heading = self._heading(node, title) if title is not None else ""
@@ -197,18 +212,30 @@ class TypstWriter:
             return "\n\n".join(x for x in (heading, self._blocks(rest)) if x)
         finally:
             self.depth -= 1
+            self.around.pop()
 
     def _heading(self, section: nodes.section, title: nodes.title) -> str:
         part = self.parts.get(self.docname, Part())
+        shown = self._title(title)
         if self.docname == self.root:  # the first page's sections: front matter, not in the contents
-            return f"#casebook-front-heading[{self._inlines(title.children)}]{self._label(section)}"
+            return f"#casebook-front-heading[{shown}]{self._label(section)}"
         level = part.level + self.depth - 1
         number = self._secnumber(section) if part.numbered else None
-        shown = self._inlines(title.children)
         if number:
             shown = text(".".join(map(str, number)) + " ") + shown
-        options = f"level: {level}, numbering: none"
+        name = f"Section {'.'.join(map(str, number))}" if number else "Section"
+        described = f"{name}: {title.astext()}"
+        options = f"level: {level}, numbering: none, supplement: [{text(described)}]"
         return f"#heading({options})[{shown}]{self._label(section)}"
+
+    def _title(self, title: nodes.Element) -> str:
+        """A heading's text, without its links: a heading is itself the target of the contents'
+        links, and a link inside a link is no link (PDF/UA)."""
+        self.in_heading = True
+        try:
+            return self._inlines(title.children)
+        finally:
+            self.in_heading = False
 
     def _secnumber(self, section: nodes.section) -> tuple[int, ...] | None:
         numbers = self.secnumbers.get(self.docname, {})
@@ -230,7 +257,12 @@ class TypstWriter:
         if not body:
             return ""
         label = self._label(node)
-        return f"#par[{body}]{label}" if label else body
+        if not label:
+            return body
+        # A paragraph other pages link to: an anchor that says where it is (the links' description).
+        number, title = self.around[-1] if self.around else ("", "")
+        where = f"Paragraph of Section {number}: {title}" if number else f"Paragraph of {title or 'the book'}"
+        return f"#casebook-anchor(supplement: [{text(where)}])[#par[{body}]]{label}"
 
     def block_compound(self, node: nodes.Element) -> str:
         return self._blocks(node.children)
@@ -252,7 +284,16 @@ class TypstWriter:
         return "#line(length: 100%, stroke: 0.5pt + luma(60%))"
 
     def block_rubric(self, node: nodes.rubric) -> str:
-        return f"#block(above: 1.2em, below: 0.6em)[#strong[{self._inlines(node.children)}]]{self._label(node)}"
+        """A heading inside a page's generated content (an evidence entry, a group of errata):
+        a heading of the PDF one level below the section it sits in at most (none skipped),
+        out of the contents; its description (casebook.content.heading) says where links to it lead."""
+        part = self.parts.get(self.docname, Part())
+        here = part.level + self.depth - 1  # the level of the section around it
+        wanted = part.level + int(node.get("heading-level", node.get("level", 2))) - 1
+        level = max(1, min(wanted, here + 1))
+        described = node.get("casebook-description") or node.astext()
+        options = f"level: {level}, numbering: none, outlined: false, supplement: [{text(described)}]"
+        return f"#heading({options})[{self._title(node)}]{self._label(node)}"
 
     def block_bullet_list(self, node: nodes.bullet_list) -> str:
         items = ", ".join(f"[{self._blocks(item.children)}]" for item in node.children)
@@ -289,9 +330,12 @@ class TypstWriter:
         return f"#casebook-note[{name}][{body}]{self._label(node)}"
 
     def block_citation(self, node: nodes.citation) -> str:
-        # Author-year entries: the label (a key) is not printed, as in the web book.
+        # Author-year entries: the label ("Emerson et al., 2012") is not printed, as in the web
+        # book; it describes the links of the citations that lead here.
         body = self._inlines(p for c in node.children if isinstance(c, nodes.paragraph) for p in c.children)
-        return f"#casebook-reference[{body}]{self._label(node)}"
+        label = _child(node, nodes.label)
+        described = f"Reference: {label.astext()}" if label is not None else "Reference"
+        return f"#casebook-reference(supplement: [{text(described)}])[{body}]{self._label(node)}"
 
     def block_figure(self, node: nodes.figure) -> str:
         image = node.next_node(nodes.image)
@@ -302,7 +346,11 @@ class TypstWriter:
             shown = f"#strong[{text(f'Figure {number}:')}]{text(' ')}{shown}"
         body = self.block_image(image) if image is not None else ""
         cap = f", caption: [{shown}]" if shown else ""
-        return f"#figure(kind: image, supplement: none, numbering: none{cap})[{body}]{self._label(node)}"
+        described = f"Figure {number}: {caption.astext()}" if number and caption is not None else "Figure"
+        return (
+            f"#figure(kind: image, supplement: [{text(described)}], numbering: none, placement: auto{cap})"
+            f"[{body}]{self._label(node)}"
+        )
 
     def block_image(self, node: nodes.image) -> str:
         uri = node["uri"]  # the builder's post_process_images chose the file and named its copy
@@ -337,9 +385,10 @@ class TypstWriter:
         if title is None:
             return f"#{table}{self._label(node)}"
         shown = self._inlines(title.children)
+        described = f"Table {number}: {title.astext()}" if number else title.astext()
         if number:
             shown = f"#strong[{text(f'Table {number}:')}]{text(' ')}{shown}"
-        return f"#casebook-table(caption: [{shown}], {table}){self._label(node)}"
+        return f"#casebook-table(caption: [{shown}], supplement: [{text(described)}], {table}){self._label(node)}"
 
     def _cell(self, entry: nodes.entry) -> str:
         return f"[{self._blocks(entry.children)}]"
@@ -374,6 +423,10 @@ class TypstWriter:
     inline_abbreviation = inline_inline
     inline_title_reference = inline_emphasis
 
+    def inline_foreign(self, node: nodes.Element) -> str:
+        """Text in another language (casebook.publish.bibliography): tagged with it (``/Lang``)."""
+        return f"#text(lang: {string(node['lang'])})[{self._inlines(node.children)}]"
+
     def inline_superscript(self, node: nodes.Element) -> str:
         return f"#super[{self._inlines(node.children)}]"
 
@@ -382,6 +435,8 @@ class TypstWriter:
 
     def inline_reference(self, node: nodes.reference) -> str:
         shown = self._inlines(node.children)
+        if self.in_heading:
+            return shown
         if node.get("refuri", "").startswith("%"):  # another document of the book: "%docname#id"
             docname, _, ident = node["refuri"][1:].partition("#")
             label = self.labels.get(docname, ident) if ident else self._doc_label(docname)
@@ -393,6 +448,11 @@ class TypstWriter:
             raise UnsupportedNode(
                 f"{self.docname}: a link points at {node.get('refuri') or node.get('refid')!r}, which is not in the PDF"
             )
+        number, title = self.labels.sections.get(label, ("", None))
+        if title is not None and node.astext() == title:  # a section named by its title: by number too, in print
+            if number:
+                return f"#link(<{label}>)[{text(f'Section {number} “{title}”')}]"
+            return f"#link(<{label}>)[{text(f'“{title}”')}]{text(' (p. ')}#context locate(<{label}>).page(){text(')')}"
         return f"#link(<{label}>)[{shown}]"
 
     inline_number_reference = inline_reference
