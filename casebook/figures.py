@@ -6,8 +6,8 @@ context holds the drivers, the collaboration dynamics and the actions; the dynam
 hold shared motivation and capacity for joint action). Actor groups sit in the box
 that ``actors.placement`` names. Each arrow is a row of ``relations.csv``, coloured by
 type of institutional work and drawn solid (performed), dashed (attempted) or dotted
-and faded (needed but missing). The layout is computed, not random: the same data give
-the same figure.
+and faded (needed but missing). Where everything goes is computed (:mod:`casebook.figure_layout`):
+the same data give the same figure.
 
 ``figure(case)`` returns the plotly figure; ``web_html`` the figure the web book shows (the
 SVG, with the interactive view on request); ``write_static`` the SVG, PNG, PDF and JSON twins.
@@ -31,6 +31,7 @@ import networkx as nx
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from . import figure_layout
 from .case import Case
 from .files import sha256
 from .network import graph
@@ -40,180 +41,22 @@ CAPTION = "The institutional work of key actors in the collaborative governance 
 LABEL = "figure-1"
 # One drawing for every medium. The static twins are drawn at the size the PDF prints them
 # (the text width of an A4 page, 453.5 pt, is 760 px: 0.6 pt a pixel), so that the smallest
-# label, 12 px, prints at 7.2 pt; the web shows the same drawing at the width of its column.
-WIDTH, HEIGHT = 760, 600  # pixels of the static twins
-CANVAS_W, CANVAS_H = 12.0, 8.6  # layout units
+# text, 12 px, prints at 7.2 pt; the web shows the same drawing at the width of its column.
+# The height follows from what the figure holds (figure_layout).
+WIDTH = 760  # pixels of the static twins
+MARGIN, LEGEND_H = 10, 64  # around the drawing; below it, the legend's two rows
 FONT = "DejaVu Sans, Arial, sans-serif"
-# Sizes in pixels: the frames' titles, the inner elements' and actor groups' names, the
-# arrows' labels and the legend.
-FRAME_PX, NAME_PX, ARROW_PX, LEGEND_PX = 14, 13, 12, 12
+LEGEND_PX = 12
 
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. The labels
+# take a darker shade of the same hue, so that 12 px text reads at 4.5:1 on white (WCAG 1.4.3).
 WORK_COLOURS = {"political": "#0072B2", "technical": "#D55E00", "cultural": "#009E73"}
+LABEL_COLOURS = {"political": "#0068A3", "technical": "#A84A00", "cultural": "#00704F"}
 STATUS_DASH = {"performed": "solid", "attempted": "dash", "missing": "dot"}
 STATUS_TEXT = {"performed": "performed", "attempted": "attempted", "missing": "needed but missing"}
 ELEMENT_FILL = ["#f4f6f8", "#e8eef4", "#dfe7ef", "#d5dfea"]  # by depth
 ACTOR_FILL, ACTOR_LINE = "#ffffff", "#3b4a5a"
-ACTOR_W, ACTOR_H = 2.25, 1.25
 MAX_ACTORS = 12  # beyond this, actor groups are aggregated by placement and level
-
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where everything goes: a box per framework element, a centre per actor node."""
-
-    boxes: dict[str, Box]
-    depth: dict[str, int]
-    actors: dict[str, tuple[float, float]]
-
-
-def _children(g: nx.MultiDiGraph, parent: str | None) -> list[str]:
-    return [n for n, d in g.nodes(data=True) if d["kind"] == "element" and d["parent"] == parent]
-
-
-def _actors_in(g: nx.MultiDiGraph, element: str) -> list[str]:
-    return [n for n, d in g.nodes(data=True) if d["kind"] == "actor" and d["placement"] == element]
-
-
-def _weight(g: nx.MultiDiGraph, element: str) -> float:
-    """Share of the width a box gets once the empty ones have theirs (:func:`_empty_width`):
-    a box holding sub-elements and actors needs room for them and for the arrows between them."""
-    below = nx.descendants(_tree(g), element)
-    actors = sum(len(_actors_in(g, e)) for e in below | {element})
-    return 1 + len(below) + 0.8 * actors
-
-
-def _empty(g: nx.MultiDiGraph, element: str) -> bool:
-    return not _children(g, element) and not _actors_in(g, element)
-
-
-def _empty_width(g: nx.MultiDiGraph, element: str) -> float:
-    """The width of a box that holds nothing but its name: the name's longest word, and a margin."""
-    longest = max(len(word) for word in str(g.nodes[element]["label"]).split())
-    return longest * FRAME_PX * 0.62 * CANVAS_W / WIDTH + 0.45
-
-
-def _tree(g: nx.MultiDiGraph) -> nx.DiGraph:
-    t = nx.DiGraph()
-    for n, d in g.nodes(data=True):
-        if d["kind"] == "element":
-            t.add_node(n)
-            if d["parent"]:
-                t.add_edge(d["parent"], n)
-    return t
-
-
-def layout(g: nx.MultiDiGraph) -> Layout:
-    """Nested boxes for the framework, actor positions inside their boxes."""
-    boxes: dict[str, Box] = {}
-    depth: dict[str, int] = {}
-    actors: dict[str, tuple[float, float]] = {}
-
-    def place(element: str, box: Box, level: int) -> None:
-        boxes[element], depth[element] = box, level
-        x0, y0, x1, y1 = box
-        pad, title = 0.22, 0.5
-        ix0, iy0, ix1, iy1 = x0 + pad, y0 + pad, x1 - pad, y1 - pad - title
-        kids, mine = _children(g, element), _actors_in(g, element)
-        if level == 0:
-            band_y = None
-            if mine:  # actors acting on the collaboration from outside: a band along the top
-                band = ACTOR_H + 0.9
-                band_y = iy1 - band / 2 + 0.2
-                iy1 -= band
-            fixed = {k: _empty_width(g, k) for k in kids if _empty(g, k)}
-            weights = {k: _weight(g, k) for k in kids if k not in fixed}
-            gap, x = 0.45, ix0  # room for the framework's own arrows between the boxes
-            room = (ix1 - ix0) - gap * max(len(kids) - 1, 0) - sum(fixed.values())
-            for k in kids:
-                width = fixed[k] if k in fixed else room * weights[k] / sum(weights.values())
-                place(k, (x, iy0, x + width, iy1), level + 1)
-                x += width + gap
-            if band_y is not None:
-                for a, ax in _band_positions(g, mine, boxes, ix0, ix1, actors):
-                    actors[a] = (ax, band_y)
-            return
-        if mine and kids:
-            # Member actors in a row along the top, sub-elements side by side beneath them, so
-            # that an arrow between two members never runs across a sub-element.
-            for i, a in enumerate(_centre_out(g, mine)):
-                actors[a] = (ix0 + (ix1 - ix0) * (i + 0.5) / len(mine), iy1 - ACTOR_H / 2)
-            top, gap = iy1 - ACTOR_H - 1.2, 0.6  # room for the arrows down and their labels
-            width = ((ix1 - ix0) - gap * (len(kids) - 1)) / len(kids)
-            # each sub-element under the members that act on it (framework order among equals)
-            below = {k: [actors[u][0] for u, v in g.edges() if v == k and u in actors] for k in kids}
-            kids = sorted(kids, key=lambda k: sum(below[k]) / len(below[k]) if below[k] else (ix0 + ix1) / 2)
-            for i, k in enumerate(kids):
-                x = ix0 + i * (width + gap)
-                place(k, (x, iy0, x + width, top), level + 1)
-            return
-        # Inside: member actors in columns at the sides, sub-elements stacked in the middle.
-        left, right = mine[0::2], mine[1::2]
-        side = ACTOR_W + 0.6  # room for the arrows between an actor and the middle boxes
-        cx0 = ix0 + (side if left else 0)
-        cx1 = ix1 - (side if right else 0)
-        for column, x in ((left, ix0 + ACTOR_W / 2 + 0.1), (right, ix1 - ACTOR_W / 2 - 0.1)):
-            for i, a in enumerate(column):
-                actors[a] = (x, iy1 - (iy1 - iy0) * (i + 0.5) / len(column))
-        if kids:
-            gap = 0.5
-            height = ((iy1 - iy0) - gap * (len(kids) - 1)) / len(kids)
-            for i, k in enumerate(kids):
-                top = iy1 - i * (height + gap)
-                place(k, (cx0, top - height, cx1, top), level + 1)
-
-    for root in _children(g, None):
-        place(root, (0.0, 0.0, CANVAS_W, CANVAS_H), 0)
-    return Layout(boxes, depth, actors)
-
-
-def _centre_out(g: nx.MultiDiGraph, members: list[str]) -> list[str]:
-    """``members`` ordered for a row: the one with the most arrows to the others in the middle,
-    the next ones on alternate sides, so that few arrows have to pass another member."""
-    links = {a: sum(1 for u, v in g.edges() if {u, v} <= set(members) and a in (u, v)) for a in members}
-    ranked = sorted(members, key=lambda a: -links[a])  # stable: data order among equals
-    row: list[str] = []
-    for i, a in enumerate(ranked):
-        row = row + [a] if i % 2 else [a] + row
-    return row
-
-
-def _band_positions(
-    g: nx.MultiDiGraph,
-    band: list[str],
-    boxes: dict[str, Box],
-    left: float,
-    right: float,
-    placed_actors: dict[str, tuple[float, float]] | None = None,
-) -> list[tuple[str, float]]:
-    """x positions for the actors of the top band: above the boxes and actors they act on
-    (actors already placed where they are), else at the left, then pushed apart so no two overlap."""
-
-    def inside(node: str) -> float | None:
-        d = g.nodes[node]
-        if d["kind"] == "element" and node in boxes:
-            return (boxes[node][0] + boxes[node][2]) / 2
-        if placed_actors and node in placed_actors and node not in band:
-            return placed_actors[node][0]
-        if d["kind"] == "actor" and d["placement"] in boxes and node not in band:
-            b = boxes[d["placement"]]
-            return (b[0] + b[2]) / 2
-        return None
-
-    wanted = []
-    for a in band:
-        xs = [x for v in g.successors(a) if (x := inside(v)) is not None]
-        wanted.append((a, sum(xs) / len(xs) if xs else left + ACTOR_W / 2))
-    wanted.sort(key=lambda item: item[1])
-    spacing = ACTOR_W + 1.2
-    placed: list[tuple[str, float]] = []
-    for a, x in wanted:
-        if placed:
-            x = max(x, placed[-1][1] + spacing)
-        placed.append((a, min(x, right - ACTOR_W / 2)))
-    return placed
 
 
 def aggregate(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -253,73 +96,6 @@ def aggregate(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)) or text
-
-
-def _clip(box: Box, inside: tuple[float, float], outside: tuple[float, float]) -> tuple[float, float]:
-    """Where the segment from ``inside`` (in the box) towards ``outside`` leaves the box."""
-    (x0, y0, x1, y1), (px, py), (qx, qy) = box, inside, outside
-    dx, dy = qx - px, qy - py
-    ts = []
-    for edge, d, p in ((x0, dx, px), (x1, dx, px), (y0, dy, py), (y1, dy, py)):
-        if d:
-            ts.append((edge - p) / d)
-    ts = [t for t in ts if t > 0]
-    t = min([t for t in ts if _within(box, px + dx * t, py + dy * t)] or [0])
-    return px + dx * t, py + dy * t
-
-
-def _within(box: Box, x: float, y: float, eps: float = 1e-9) -> bool:
-    x0, y0, x1, y1 = box
-    return x0 - eps <= x <= x1 + eps and y0 - eps <= y <= y1 + eps
-
-
-def _node_box(lay: Layout, node: str) -> Box:
-    if node in lay.actors:
-        x, y = lay.actors[node]
-        return (x - ACTOR_W / 2, y - ACTOR_H / 2, x + ACTOR_W / 2, y + ACTOR_H / 2)
-    return lay.boxes[node]
-
-
-def _centre(box: Box) -> tuple[float, float]:
-    return (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-
-
-def _curve(p: tuple[float, float], q: tuple[float, float], bend: float, n: int = 24) -> list[tuple[float, float]]:
-    """A quadratic Bézier from ``p`` to ``q`` bent sideways by ``bend`` (0 = straight)."""
-    (px, py), (qx, qy) = p, q
-    mx, my = (px + qx) / 2, (py + qy) / 2
-    length = math.hypot(qx - px, qy - py) or 1.0
-    cx, cy = mx - (qy - py) / length * bend, my + (qx - px) / length * bend
-    return [
-        ((1 - t) ** 2 * px + 2 * (1 - t) * t * cx + t * t * qx, (1 - t) ** 2 * py + 2 * (1 - t) * t * cy + t * t * qy)
-        for t in (i / n for i in range(n + 1))
-    ]
-
-
-def _curve_around(
-    p: tuple[float, float], q: tuple[float, float], bend: float, boxes: list[Box]
-) -> list[tuple[float, float]]:
-    """The curve from ``p`` to ``q``, bent further (a little more each time, either way) while
-    it runs across one of ``boxes`` (other actors: an arrow over one reads as ending there)."""
-    for extra in (0.0, -0.8, 0.8, -1.6, 1.6, -2.4, 2.4):
-        points = _curve(p, q, bend + extra)
-        if not any(_within(box, x, y) for x, y in points[1:-1] for box in boxes):
-            return points
-    return _curve(p, q, bend)
-
-
-def _head_start(points: list[tuple[float, float]], length: float) -> int:
-    """Index of the curve point about ``length`` units before its end (where the head starts)."""
-    travelled = 0.0
-    for i in range(len(points) - 1, 0, -1):
-        travelled += math.dist(points[i], points[i - 1])
-        if travelled >= length:
-            return i - 1
-    return 0
-
-
 def _edge_label(d: dict) -> str:
     label = d["work_type"]
     if d["status"] != "performed":
@@ -329,229 +105,119 @@ def _edge_label(d: dict) -> str:
     return label
 
 
-def _place_label(start: tuple[float, float], end: tuple[float, float], label: str, size: int) -> tuple[str, int, int]:
-    """An arrow's label, and the pixels to move it by. A long arrow carries its label on its
-    middle. A short one would be hidden by it: the label breaks before its bracket and moves
-    beside the arrow, below it (or right of a vertical one), just clear of the line."""
-    scale = WIDTH / CANVAS_W  # pixels per layout unit, near enough
-    dx, dy = (end[0] - start[0]) * scale, (end[1] - start[1]) * scale
-    length = math.hypot(dx, dy)
-    char = size * 0.6  # the average width of a character of the label font
-    if length == 0 or length >= len(label) * char + 40:
-        return label, 0, 0
-    lines = label.replace(" (", "\n(").split("\n")
-    width, height = max(map(len, lines)) * char, len(lines) * size * 1.25
-    nx_, ny_ = -dy / length, dx / length  # a unit normal; take the one pointing down (or right)
-    if ny_ > 0 or (ny_ == 0 and nx_ < 0):
-        nx_, ny_ = -nx_, -ny_
-    away = abs(nx_) * width / 2 + abs(ny_) * height / 2 + 4
-    x, y = nx_ * away, ny_ * away  # the label's centre, from the arrow's middle
-    # Clear of the arrowhead (a square of HEAD pixels around the arrow's end): slide back along the arrow.
-    head = 0.3 * scale + 4
-    for _ in range(40):
-        if abs(x - dx / 2) >= width / 2 + head or abs(y - dy / 2) >= height / 2 + head:
-            break
-        x, y = x - 2 * dx / length, y - 2 * dy / length
-    return "<br>".join(lines), round(x), round(y)
-
-
 def _hover(lines: list[str]) -> str:
-    return "<br>".join(_wrap(line, 60) for line in lines)
+    return "<br>".join("<br>".join(textwrap.wrap(line, 60, break_long_words=False)) or line for line in lines)
 
 
-def _chars(width: float, size: int) -> int:
-    """How many characters of a ``size``-pixel label fit on a line ``width`` layout units wide."""
-    return max(8, int((width * WIDTH / CANVAS_W - 12) / (size * 0.62)))
+def _text(label: figure_layout.Label, colour: str, **style) -> dict:
+    """A plotly annotation showing ``label`` where the layout put it."""
+    lines = [html.escape(line, quote=False) for line in label.lines]
+    text = "<br>".join(f"<b>{line}</b>" for line in lines) if label.bold else "<br>".join(lines)
+    x, y = label.centre
+    return dict(x=x, y=y, text=text, showarrow=False, font=dict(size=label.size, color=colour), **style)
+
+
+def _arrow(start: tuple[float, float], end: tuple[float, float], **style) -> dict:
+    """A plotly annotation drawing an arrow from ``start`` to ``end`` (data coordinates)."""
+    return dict(
+        x=end[0], y=end[1], ax=start[0], ay=start[1], xref="x", yref="y", axref="x", ayref="y",
+        text="", showarrow=True, **style,
+    )  # fmt: skip
+
+
+def height(lay: figure_layout.Layout) -> int:
+    """The static figure's height in pixels: the drawing, its margin and the legend."""
+    return math.ceil(lay.height) + MARGIN + LEGEND_H
+
+
+def drawing(case: Case) -> tuple[nx.MultiDiGraph, figure_layout.Layout]:
+    """Figure 1's graph (aggregated when it has more than MAX_ACTORS actor groups) and its layout."""
+    g = graph(case)
+    if sum(1 for _, d in g.nodes(data=True) if d["kind"] == "actor") > MAX_ACTORS:
+        g = aggregate(g)
+    return g, figure_layout.layout(g, _edge_label)
 
 
 def figure(case: Case, *, title: bool = False) -> go.Figure:
-    """Figure 1 as a plotly figure, drawn from the case's actors, framework and relations:
-    the same drawing for the PDF, the static twins and the web (FRAME_PX … LEGEND_PX)."""
-    g = graph(case)
-    aggregated = sum(1 for _, d in g.nodes(data=True) if d["kind"] == "actor") > MAX_ACTORS
-    if aggregated:
-        g = aggregate(g)
-    lay = layout(g)
+    """Figure 1 as a plotly figure, drawn from the case's actors, framework and relations
+    where :mod:`casebook.figure_layout` puts them: the same drawing for the PDF, the static
+    twins and the web."""
+    g, lay = drawing(case)
+    aggregated = any(str(n).startswith("group:") for n in g)
     fig = go.Figure()
     shapes, notes = [], []
 
-    # Framework boxes, outermost first so inner boxes paint over them.
+    # Framework frames, outermost first so inner ones paint over them, each with its name.
     for element in sorted(lay.boxes, key=lambda e: lay.depth[e]):
         x0, y0, x1, y1 = lay.boxes[element]
-        d = g.nodes[element]
+        fill = ELEMENT_FILL[min(lay.depth[element], len(ELEMENT_FILL) - 1)]
         shapes.append(
-            dict(
-                type="rect",
-                x0=x0,
-                y0=y0,
-                x1=x1,
-                y1=y1,
-                layer="below",
-                line=dict(color="#8a99a8", width=1.2),
-                fillcolor=ELEMENT_FILL[min(lay.depth[element], 3)],
-            )
-        )
-        leaf = _empty(g, element)
-        notes.append(
-            dict(
-                x=(x0 + x1) / 2 if leaf else x0 + 0.15,
-                y=(y0 + y1) / 2 if leaf else y1 - 0.12,
-                xanchor="center" if leaf else "left",
-                yanchor="middle" if leaf else "top",
-                text=f"<b>{_wrap(d['label'], _chars(x1 - x0, NAME_PX) if leaf else 40)}</b>",
-                showarrow=False,
-                font=dict(size=FRAME_PX if lay.depth[element] < 2 else NAME_PX, color="#24313d"),
-            )
-        )
+            dict(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, layer="below", line=dict(color="#8a99a8", width=1.2),
+                 fillcolor=fill)
+        )  # fmt: skip
+        notes.append(_text(lay.titles[element], "#24313d"))
 
-    # The framework's own sequence (drivers -> dynamics -> actions) between sibling boxes.
-    for element, d in g.nodes(data=True):
-        nxt = d.get("leads_to")
-        if d["kind"] != "element" or not nxt or nxt not in lay.boxes:
-            continue
-        if g.nodes[nxt]["parent"] != d["parent"]:
-            continue
-        a, b = lay.boxes[element], lay.boxes[nxt]
-        y = (max(a[1], b[1]) + min(a[3], b[3])) / 2
-        start, end = (a[2], y) if a[2] <= b[0] else (a[0], y), (b[0], y) if a[2] <= b[0] else (b[2], y)
-        notes.append(
-            dict(
-                x=end[0],
-                y=end[1],
-                ax=start[0],
-                ay=start[1],
-                xref="x",
-                yref="y",
-                axref="x",
-                ayref="y",
-                text="",
-                showarrow=True,
-                arrowhead=3,
-                arrowsize=1.4,
-                arrowwidth=4,
-                arrowcolor="#9aa7b4",
+    # The framework's own sequence (drivers -> dynamics -> actions) between sibling frames.
+    for start, end in lay.flow:
+        notes.append(_arrow(start, end, arrowhead=3, arrowsize=1.2, arrowwidth=4, arrowcolor="#9aa7b4"))
+
+    # Arrows of institutional work: the line (a trace, so that it can be dashed), the head
+    # (an annotation), the label where the layout found it room.
+    for arrow in lay.arrows:
+        d = g.edges[arrow.u, arrow.v, arrow.key]
+        colour = WORK_COLOURS[d["work_type"]]
+        faded = d["status"] == "missing"
+        body = arrow.points[: arrow.head + 1]
+        fig.add_trace(
+            go.Scatter(
+                x=[p[0] for p in body],
+                y=[p[1] for p in body],
+                mode="lines",
+                showlegend=False,
+                line=dict(color=colour, width=figure_layout.ARROW_W, dash=STATUS_DASH[d["status"]]),
+                opacity=0.55 if faded else 1,
+                hoverinfo="skip",
             )
         )
-
-    # Arrows of institutional work.
-    pairs: dict[tuple[str, str], list[tuple[str, str, dict]]] = defaultdict(list)
-    for u, v, d in g.edges(data=True):
-        pairs[(u, v)].append((u, v, d))
-    for (u, v), edges in pairs.items():
-        # Arrows both ways between two nodes bow apart (the same bend bows each to its own left).
-        apart = 0.35 if (v, u) in pairs else 0.0
-        for i, (_, _, d) in enumerate(edges):
-            bend = apart + (0.0 if len(edges) == 1 else (i - (len(edges) - 1) / 2) * 0.8)
-            su, sv = _node_box(lay, u), _node_box(lay, v)
-            cu, cv = _centre(su), _centre(sv)
-            if v in lay.boxes and (_children(g, v) or _actors_in(g, v)):
-                # a box that holds others: aim at its top edge, beside its title; from inside it,
-                # straight up from the source's right-hand side, clear of arrows coming in from above
-                inside = _within(sv, *cu)
-                end = (su[2] - 0.3, sv[3]) if inside else (sv[0] + 1.0, sv[3])
-                cv = end
-            else:
-                end = _clip(sv, cv, cu)
-            start = _clip(su, cu, cv)
-            points = _curve_around(start, end, bend, [_node_box(lay, a) for a in lay.actors if a not in (u, v)])
-            colour = WORK_COLOURS[d["work_type"]]
-            width = 2.6 + (min(d.get("count", 1), 20) - 1) * 0.3
-            faded = d["status"] == "missing"
-            cut = _head_start(points, 0.3)  # the last stretch is drawn by the arrowhead
-            fig.add_trace(
-                go.Scatter(
-                    x=[p[0] for p in points[: cut + 1]],
-                    y=[p[1] for p in points[: cut + 1]],
-                    mode="lines",
-                    showlegend=False,
-                    line=dict(color=colour, width=width, dash=STATUS_DASH[d["status"]]),
-                    opacity=0.55 if faded else 1,
-                    hoverinfo="skip",
-                )
+        notes.append(
+            _arrow(
+                arrow.points[arrow.head], arrow.points[-1], arrowhead=2, arrowsize=1.1,
+                arrowwidth=figure_layout.ARROW_W, arrowcolor=colour, opacity=0.55 if faded else 1,
             )
-            notes.append(
-                dict(
-                    x=points[-1][0],
-                    y=points[-1][1],
-                    ax=points[cut][0],
-                    ay=points[cut][1],
-                    xref="x",
-                    yref="y",
-                    axref="x",
-                    ayref="y",
-                    text="",
-                    showarrow=True,
-                    arrowhead=2,
-                    arrowsize=1.1,
-                    arrowwidth=width,
-                    arrowcolor=colour,
-                    opacity=0.55 if faded else 1,
-                )
+        )  # fmt: skip
+        notes.append(_text(arrow.label, LABEL_COLOURS[d["work_type"]], bgcolor="rgba(255,255,255,0.9)"))
+        hover = [
+            f"<b>{g.nodes[arrow.u]['label']} → {g.nodes[arrow.v]['label']}</b>",
+            f"{d['work_type'].capitalize()} work, {STATUS_TEXT[d['status']]}",
+            d["description"],
+        ]
+        hover += [f"• {a}" for a in d["activities"][:8]]
+        if d["evidence"]:
+            hover.append("Evidence: " + "; ".join(d["evidence"][:6]))
+        fig.add_trace(
+            go.Scatter(
+                x=[arrow.label.centre[0]],
+                y=[arrow.label.centre[1]],
+                mode="markers",
+                marker=dict(size=18, color="rgba(0,0,0,0)"),
+                hovertext=_hover(hover),
+                hoverinfo="text",
+                showlegend=False,
+                name=d["id"],
             )
-            mid = points[len(points) // 2]
-            label, xshift, yshift = _place_label(start, end, _edge_label(d), ARROW_PX)
-            notes.append(
-                dict(
-                    x=mid[0],
-                    y=mid[1],
-                    text=label,
-                    xshift=xshift,
-                    yshift=yshift,
-                    showarrow=False,
-                    font=dict(size=ARROW_PX, color=colour),
-                    bgcolor="rgba(255,255,255,0.85)",
-                    opacity=0.7 if faded else 1,
-                )
-            )
-            hover = [
-                f"<b>{g.nodes[u]['label']} → {g.nodes[v]['label']}</b>",
-                f"{d['work_type'].capitalize()} work, {STATUS_TEXT[d['status']]}",
-                d["description"],
-            ]
-            hover += [f"• {a}" for a in d["activities"][:8]]
-            if d["evidence"]:
-                hover.append("Evidence: " + "; ".join(d["evidence"][:6]))
-            fig.add_trace(
-                go.Scatter(
-                    x=[mid[0]],
-                    y=[mid[1]],
-                    mode="markers",
-                    marker=dict(size=18, color="rgba(0,0,0,0)"),
-                    hovertext=_hover(hover),
-                    hoverinfo="text",
-                    showlegend=False,
-                    name=d["id"],
-                )
-            )
+        )
 
     # Actor groups: boxes with their names; hovering lists who they are.
-    for actor, (x, y) in lay.actors.items():
-        d = g.nodes[actor]
+    for actor, (x0, y0, x1, y1) in lay.actors.items():
         shapes.append(
-            dict(
-                type="rect",
-                x0=x - ACTOR_W / 2,
-                y0=y - ACTOR_H / 2,
-                x1=x + ACTOR_W / 2,
-                y1=y + ACTOR_H / 2,
-                line=dict(color=ACTOR_LINE, width=1.6),
-                fillcolor=ACTOR_FILL,
-                layer="above",
-            )
-        )
-        notes.append(
-            dict(
-                x=x,
-                y=y,
-                text=_wrap(d["label"], _chars(ACTOR_W, NAME_PX)),
-                showarrow=False,
-                font=dict(size=NAME_PX, color="#1b2733"),
-            )
-        )
+            dict(type="rect", x0=x0, y0=y0, x1=x1, y1=y1, line=dict(color=ACTOR_LINE, width=1.6),
+                 fillcolor=ACTOR_FILL, layer="above")
+        )  # fmt: skip
+        notes.append(_text(lay.names[actor], "#1b2733"))
     fig.add_trace(
         go.Scatter(
-            x=[p[0] for p in lay.actors.values()],
-            y=[p[1] for p in lay.actors.values()],
+            x=[lay.names[a].centre[0] for a in lay.actors],
+            y=[lay.names[a].centre[1] for a in lay.actors],
             mode="markers",
             marker=dict(size=40, color="rgba(0,0,0,0)", symbol="square"),
             showlegend=False,
@@ -565,32 +231,26 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
     for work in WORK_TYPES:
         fig.add_trace(
             go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=f"{work.capitalize()} work",
+                x=[None], y=[None], mode="lines", name=f"{work.capitalize()} work",
                 line=dict(color=WORK_COLOURS[work], width=3),
             )
-        )
+        )  # fmt: skip
     for status, dash in STATUS_DASH.items():
         fig.add_trace(
             go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                name=STATUS_TEXT[status].capitalize(),
+                x=[None], y=[None], mode="lines", name=STATUS_TEXT[status].capitalize(),
                 line=dict(color="#555555", width=2, dash=dash),
             )
-        )
+        )  # fmt: skip
 
     for i, trace in enumerate(fig.data):  # fixed ids: plotly would otherwise draw random ones into the SVG
         trace.uid = f"f1-{i}"
     fig.update_layout(
         width=WIDTH,
-        height=HEIGHT,
-        margin=dict(l=10, r=10, t=10, b=50),
+        height=height(lay),
+        margin=dict(l=MARGIN, r=MARGIN, t=MARGIN, b=LEGEND_H),
         title=dict(text=""),
-        font=dict(family=FONT, size=NAME_PX),
+        font=dict(family=FONT, size=figure_layout.NAME_PX),
         shapes=shapes,
         annotations=notes,
         plot_bgcolor="white",
@@ -602,13 +262,14 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
             orientation="h",
             x=0.5,
             xanchor="center",
-            y=-0.01,
+            y=0,
             yanchor="top",
             font=dict(size=LEGEND_PX),
             entrywidth=WIDTH // 3 - 70,
         ),
-        xaxis=dict(range=[-0.05, CANVAS_W + 0.05], visible=False, fixedrange=True),
-        yaxis=dict(range=[-0.05, CANVAS_H + 0.05], visible=False, fixedrange=True, scaleanchor="x"),
+        # one pixel of the drawing a unit, y downwards (as figure_layout computes)
+        xaxis=dict(range=[0, lay.width], visible=False, fixedrange=True),
+        yaxis=dict(range=[math.ceil(lay.height), 0], visible=False, fixedrange=True, scaleanchor="x"),
         meta=dict(aggregated=aggregated),
     )
     return titled(fig) if title else fig
@@ -660,7 +321,7 @@ def alt_text(case: Case) -> str:
     the frames and what they hold, the framework's flow, what the arrows' colours and line
     styles mean. Each arrow is in the long description (:func:`in_words`), not here."""
     g = graph(case)
-    tree = _tree(g)
+    tree = figure_layout.tree(g)
     label = {n: str(d["label"]) for n, d in g.nodes(data=True)}
 
     def listed(items: list[str]) -> str:
@@ -668,7 +329,7 @@ def alt_text(case: Case) -> str:
 
     sentences = [f"Figure 1, a diagram: {CAPTION.lower()}."]
     for element in nx.topological_sort(tree):
-        kids = [label[k] for k in _children(g, element)]
+        kids = [label[k] for k in figure_layout.children(g, element)]
         if kids:
             sentences.append(f"The frame {label[element]} holds {listed(kids)}.")
     flow = [n for n, d in g.nodes(data=True) if d["kind"] == "element" and d.get("leads_to") in g]
@@ -718,6 +379,7 @@ def web_html(case: Case, svg: str) -> str:
     :func:`in_words` as its long description). Where scripts run, a button draws the
     interactive view in its place (casebook-figure.js), loading plotly.js only then."""
     fig = figure(case)
+    tall = fig.layout.height
     fig.update_layout(width=None, height=None, autosize=True)
     spec_ = {**spec(fig), "config": CONFIG}
     alt = html.escape(alt_text(case))
@@ -726,7 +388,7 @@ def web_html(case: Case, svg: str) -> str:
     return (
         f'<div class="casebook-plotly casebook-figure1" id="{div_id()}-figure">'
         f'<div class="casebook-figure-static" {aria}>{drawing}</div>'
-        f'<div class="casebook-figure-interactive" {aria} style="aspect-ratio: {WIDTH} / {HEIGHT}" hidden></div>'
+        f'<div class="casebook-figure-interactive" {aria} style="aspect-ratio: {WIDTH} / {tall}" hidden></div>'
         '<p class="casebook-figure-tools"><button type="button" class="casebook-figure-explore" hidden>'
         "Explore the interactive figure</button></p>"
         f'<script type="application/json" class="casebook-figure-spec">{_script_json(spec_)}</script>'
@@ -784,7 +446,7 @@ def static_svg(case: Case, folder: Path | str | None = None) -> str:
     folder = folder or os.environ.get(FIGURES_ENV)
     if folder and is_current(fig, Path(folder)):
         return (Path(folder) / "figure1.svg").read_text(encoding="utf-8")
-    return _normalise_svg(pio.to_image(fig, format="svg", width=WIDTH, height=HEIGHT)).decode("utf-8")
+    return _normalise_svg(pio.to_image(fig, format="svg", width=WIDTH, height=fig.layout.height)).decode("utf-8")
 
 
 def is_current(fig: go.Figure, folder: Path, stem: str = "figure1") -> bool:
@@ -869,7 +531,9 @@ def write_static(case: Case, folder: Path | str, stem: str = "figure1", force: b
         for fmt, path in paths.items():
             with warnings.catch_warnings():  # plotly notes that a running server ignores its options
                 warnings.simplefilter("ignore", UserWarning)
-                data = pio.to_image(fig, format=fmt, width=WIDTH, height=HEIGHT, scale=2 if fmt == "png" else 1)
+                data = pio.to_image(
+                    fig, format=fmt, width=WIDTH, height=fig.layout.height, scale=2 if fmt == "png" else 1
+                )
             if fmt == "svg":
                 data = _normalise_svg(data)
             if fmt == "pdf":

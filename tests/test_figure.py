@@ -3,15 +3,19 @@ arrow per relation, deterministic, offline, and the committed twins match the da
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import re
 import shutil
 import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 import casebook
-from casebook import figures, network
+from casebook import figure_layout, figures, network
 from conftest import DATA, ROOT, row_of, set_cell
 
 
@@ -114,18 +118,15 @@ def test_the_alt_text_says_how_the_figure_is_organised_and_leaves_the_arrows_to_
 
 
 def test_boxes_nest_as_the_framework_does(case):
-    lay = figures.layout(network.graph(case))
+    _, lay = figures.drawing(case)
 
-    def inside(inner, outer):
-        a, b = lay.boxes[inner], lay.boxes[outer]
+    def inside(a, b):
         return b[0] <= a[0] and b[1] <= a[1] and a[2] <= b[2] and a[3] <= b[3]
 
     for row in case.framework.dropna(subset=["parent"]).itertuples():
-        assert inside(row.id, row.parent)
+        assert inside(lay.boxes[row.id], lay.boxes[row.parent])
     for row in case.actors.itertuples():
-        x, y = lay.actors[row.id]
-        x0, y0, x1, y1 = lay.boxes[row.placement]
-        assert x0 < x < x1 and y0 < y < y1
+        assert inside(lay.actors[row.id], lay.boxes[row.placement])
 
 
 def test_a_large_case_is_aggregated_into_a_readable_figure(case_copy):
@@ -148,20 +149,110 @@ def test_committed_figure_data_match_the_data():
     assert json.loads(committed.read_text(encoding="utf-8")) == expected, "figures/ is stale: run make figures"
 
 
-def test_a_short_arrow_keeps_its_label_beside_it_not_on_it():
-    from casebook.figures import _place_label
+def synthetic(copies: int, tmp: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import synthetic_case
 
-    # A long arrow carries its label on its middle.
-    assert figures._place_label((0, 0), (6, 0), "cultural (missing)", 11) == ("cultural (missing)", 0, 0)
-    # A short one: the label breaks before its bracket and moves just clear of the line, and
-    # back along it until it is clear of the arrowhead.
-    text, dx, dy = _place_label((0, 0), (0.6, 0), "cultural (missing)", 11)  # horizontal: below
-    assert text == "cultural<br>(missing)" and dx < 0 and dy < -11
-    head_x = 0.6 * figures.WIDTH / figures.CANVAS_W  # the arrowhead, in pixels from the start
-    half = len("(missing)") * 11 * 0.6 / 2
-    assert dx + 0.3 * figures.WIDTH / figures.CANVAS_W / 2 + half <= head_x
-    text, dx, dy = _place_label((0, 1), (0, 0), "cultural (attempted)", 11)  # vertical: to the right
-    assert dy >= 0 and dx > len("(attempted)") * 11 * 0.6 / 2  # up, away from the head below
+    return synthetic_case.generate(copies, tmp / f"case-{copies}x")
+
+
+@pytest.mark.parametrize("which", ["turin", "teaching case", "synthetic, twice the actors"])
+def test_no_text_of_figure_1_overlaps_another_a_box_or_an_arrowhead(which, tmp_path):
+    """Drawn at print size, for this case, the teaching case and a fork with twice the actor
+    groups: no two texts overlap, no label sits on an arrowhead or a box or across a frame."""
+    folder = {"turin": DATA, "teaching case": ROOT / "examples" / "teaching-case"}.get(which) or synthetic(2, tmp_path)
+    _, lay = figures.drawing(casebook.load(folder))
+    assert figure_layout.collisions(lay) == []
+
+
+def test_the_boxes_fit_their_names_and_the_drawing_fits_a_page(case):
+    _, lay = figures.drawing(case)
+    for actor, box in lay.actors.items():
+        name = lay.names[actor].box
+        assert box[0] < name[0] and name[2] < box[2] and box[1] < name[1] and name[3] < box[3], actor
+    # 0.6 pt a pixel: the figure and its caption within the A4 text height (686 pt)
+    assert figures.height(lay) * 0.6 < 686 - 40
+
+
+def svg_boxes(svg: str) -> tuple[list[tuple[str, tuple, bool]], list[tuple], list[tuple]]:
+    """From a static SVG of Figure 1: each text's box (as plotly drew its background) and
+    whether it is an arrow's label, each arrowhead's extent, each actor group's box."""
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+
+    def shift(transform: str | None) -> tuple[float, float]:
+        m = re.search(r"translate\(([-\d.e]+),\s*([-\d.e]+)\)", transform or "")
+        return (float(m[1]), float(m[2])) if m else (0.0, 0.0)
+
+    label_fills = {
+        f"rgb({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:], 16)})" for c in figures.LABEL_COLOURS.values()
+    }
+    texts = []
+    for g in root.iter("{http://www.w3.org/2000/svg}g"):
+        inner = g.find("s:g[@class='annotation-text-g']/s:g", ns) if g.get("class") == "annotation" else None
+        text = inner.find("s:text", ns) if inner is not None else None
+        if text is None or not "".join(text.itertext()).strip():
+            continue
+        (tx, ty), bg = shift(inner.get("transform")), inner.find("s:rect", ns)
+        x, y, w, h = (float(bg.get(k)) for k in ("x", "y", "width", "height"))
+        fill = re.search(r"fill: (rgb\([^)]*\))", text.get("style"))[1]
+        texts.append(("".join(text.itertext()), (tx + x, ty + y, tx + x + w, ty + y + h), fill in label_fills))
+    heads, actors = [], []
+    for path in root.iter("{http://www.w3.org/2000/svg}path"):
+        style, d = path.get("style") or "", path.get("d") or ""
+        if d == "M-3.7,-2.5V2.5L1.3,0Z":  # plotly's arrowhead 2, placed by translate, rotate, scale
+            t = path.get("transform")
+            x, y = shift(t)
+            turn = re.search(r"rotate\(([-\d.e]+)\)", t)
+            a, k = math.radians(float(turn[1])) if turn else 0.0, float(re.search(r"scale\(([-\d.e]+)\)", t)[1])
+            corners = [(-3.7, -2.5), (-3.7, 2.5), (1.3, 0)]
+            pts = [
+                (x + k * (p * math.cos(a) - q * math.sin(a)), y + k * (p * math.sin(a) + q * math.cos(a)))
+                for p, q in corners
+            ]
+            heads.append(
+                (min(p for p, _ in pts), min(q for _, q in pts), max(p for p, _ in pts), max(q for _, q in pts))
+            )
+        elif "fill: rgb(255, 255, 255)" in style and "stroke: rgb(59, 74, 90)" in style:
+            x0, y0, x1, y1 = map(float, re.fullmatch(r"M([-\d.]+),([-\d.]+)H([-\d.]+)V([-\d.]+)H[-\d.]+Z", d).groups())
+            actors.append((min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return texts, heads, actors
+
+
+def overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_in_the_static_svg_no_two_texts_overlap_and_no_label_covers_an_arrowhead_or_a_box():
+    """What kaleido drew, read back from figures/figure1.svg (the PDF's and the web's figure)."""
+    svg = (ROOT / "figures" / "figure1.svg").read_text(encoding="utf-8")
+    texts, heads, actors = svg_boxes(svg)
+    assert len(heads) >= len(casebook.load(DATA).relations) and len(actors) == len(casebook.load(DATA).actors)
+    assert sum(label for *_, label in texts) == len(casebook.load(DATA).relations)
+    piled = [(a[0], b[0]) for a, b in itertools.combinations(texts, 2) if overlap(a[1], b[1])]
+    assert piled == []
+    for text, box, label in texts:
+        if label:
+            assert not any(overlap(box, h) for h in heads), f"{text!r} covers an arrowhead"
+            assert not any(overlap(box, a) for a in actors), f"{text!r} covers an actor group's box"
+    sizes = [float(px) for px in re.findall(r"font-size: ([\d.]+)px", svg)]
+    assert min(sizes) >= 12  # 7.2 pt in the PDF
+
+
+def test_the_layout_measures_text_as_the_browser_draws_it(case):
+    """The layout's text boxes (DejaVu Sans's advance widths) are the ones plotly drew in the SVG,
+    so that what figure_layout.collisions checks is what a reader sees."""
+    _, lay = figures.drawing(case)
+    model = [*lay.titles.values(), *lay.names.values(), *(a.label for a in lay.arrows)]
+    drawn, _, _ = svg_boxes((ROOT / "figures" / "figure1.svg").read_text(encoding="utf-8"))
+    assert len(drawn) == len(model)
+    for text, (x0, y0, x1, y1), _ in drawn:
+        same = [m.box for m in model if "".join(m.lines).replace(" ", "") == text.replace(" ", "")]
+        mx0, my0, mx1, my1 = min(same, key=lambda b: abs(b[0] + figures.MARGIN - x0) + abs(b[1] + figures.MARGIN - y0))
+        # one pixel a unit, the drawing 10 px from the figure's top left corner
+        assert abs((x0 + x1) / 2 - (mx0 + mx1) / 2 - figures.MARGIN) < 2, text
+        assert abs((y0 + y1) / 2 - (my0 + my1) / 2 - figures.MARGIN) < 2, text
+        assert x1 - x0 <= mx1 - mx0 + 1 and y1 - y0 <= my1 - my0 + 1, text  # the model never smaller
 
 
 def test_static_files_are_redrawn_only_when_the_drawing_changes(case_copy, tmp_path):
