@@ -115,9 +115,11 @@ def table(
     label: str | None = None,
     caption: str | None = None,
     classes: Sequence[str] = (),
+    row_headers: bool = False,
 ) -> Block:
     """A table with one header row. A cell is inline content, or ``{"items": [...]}`` for a
-    bullet list of inline items. With ``label`` and ``caption`` it is numbered ("Table 1")."""
+    bullet list of inline items. With ``label`` and ``caption`` it is numbered ("Table 1").
+    With ``row_headers``, the first cell of each row names the row (a row header)."""
     block: Block = {
         "type": "table",
         "header": [list(h) for h in header],
@@ -129,6 +131,8 @@ def table(
         block["label"] = label
     if caption:
         block["caption"] = caption
+    if row_headers:
+        block["row_headers"] = True
     return block
 
 

@@ -34,6 +34,7 @@ class Table:
     widths: tuple[int, ...]
     classes: tuple[str, ...] = ()  # e.g. "casebook-sortable": the HTML lets the reader sort it
     shown_header: tuple[str, ...] | None = None  # the header as printed, if not ``header`` (soft hyphens)
+    row_headers: bool = False  # the first column names each row (row header cells: th scope=row, TH /Row)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -52,6 +53,7 @@ class Table:
             label=self.label,
             caption=self.caption,
             classes=self.classes,
+            row_headers=self.row_headers,
         )
 
     def json(self) -> str:
@@ -106,13 +108,16 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
         for actor in _ordered(case.actors).itertuples()
     ]
     header = ("Actors", *(WORK_TYPE_HEADERS[t] for t in WORK_TYPES))
-    return Table("table-1", "The institutional work of multiple actors", header, tuple(rows), (22, 26, 26, 26))
+    return Table(
+        "table-1", "The institutional work of multiple actors", header, tuple(rows), (22, 26, 26, 26), row_headers=True
+    )
 
 
 def interviewees(case: Case) -> Table:
     """Table 2 – Interviewees (Appendix 1): letter, role and organisation."""
     rows = tuple((str(p.id), str(p.role), str(p.organization)) for p in case.interviewees.itertuples())
-    return Table("table-2", "Interviewees", ("Interviewee", "Role", "Organization"), rows, (16, 42, 42))
+    header = ("Interviewee", "Role", "Organization")
+    return Table("table-2", "Interviewees", header, rows, (16, 42, 42), row_headers=True)
 
 
 def _element_path(case: Case, element: str) -> list[str]:
@@ -153,7 +158,7 @@ def governance_in_practice(case: Case, evidence: bool = True) -> Table:
         bullets = tuple(mark(str(f.id), finding_text(str(f.text), f.note)) for f in mine.itertuples())
         rows.append((name, bullets))
     header = ("Element of the framework", "In the case")
-    return Table("table-3", "Collaborative governance in practice", header, tuple(rows), (28, 72))
+    return Table("table-3", "Collaborative governance in practice", header, tuple(rows), (28, 72), row_headers=True)
 
 
 def interview_outline(case: Case) -> Sequence[str]:
@@ -267,7 +272,7 @@ def code_book(case: Case) -> Table:
             )
         )
     header = ("Code", "Code book", "Quotes", "Findings (Table 3)", "Activities (Table 1)", "Arrows (Figure 1)")
-    return Table(None, None, header, tuple(rows), (26, 22, 10, 14, 14, 14))
+    return Table(None, None, header, tuple(rows), (26, 22, 10, 14, 14, 14), row_headers=True)
 
 
 def coded_quotes(case: Case) -> Table:
@@ -285,7 +290,7 @@ def coded_quotes(case: Case) -> Table:
         printed = tuple(str(sections[s]) for s in uses["section"])
         rows.append((str(q.id), speaker, str(q.text), framework, work, printed))
     header = ("Quote", "Interviewee", "Text", "Framework elements", "Type of work", "Printed in")
-    return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18))
+    return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18), row_headers=True)
 
 
 TRIANGULATION_HEADER = (
@@ -347,4 +352,5 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
         (6, 24, 10, 10, 9, 10, 9, 11, 11),
         ("casebook-sortable",),
         TRIANGULATION_SHOWN,
+        row_headers=True,
     )

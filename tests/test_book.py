@@ -40,7 +40,7 @@ def text(node) -> str:
 def html_table(tree, label: str) -> tuple[list[str], list[list[str]]]:
     [table] = tree.xpath(f'//table[@id="{label}"]')
     header = [text(th) for th in table.xpath(".//thead//th")]
-    rows = [[text(td) for td in tr.xpath("./td")] for tr in table.xpath(".//tbody/tr")]
+    rows = [[text(cell) for cell in tr.xpath("./th|./td")] for tr in table.xpath(".//tbody/tr")]
     return header, rows
 
 
@@ -61,6 +61,21 @@ def test_table1_in_html_has_every_activity_under_its_actor_and_work_type(case):
 def test_table1_caption_is_numbered(case):
     [caption] = page("05-institutional-work").xpath('//table[@id="table-1"]/caption')
     assert text(caption).startswith("Table 1 The institutional work of multiple actors")
+
+
+def test_the_first_column_of_tables_1_to_3_heads_its_row(case):
+    """A screen reader announces each cell of Table 1 with its actor group (th scope="row")."""
+    for name, label, first in [
+        ("05-institutional-work", "table-1", list(case.actors.sort_values("order")["label"])),
+        ("appendix-1-interviewees", "table-2", list(case.interviewees["id"])),
+        ("appendix-3-governance-in-practice", "table-3", None),
+    ]:
+        [table] = page(name).xpath(f'//table[@id="{label}"]')
+        for tr in table.xpath(".//tbody/tr"):
+            assert [c.tag for c in tr] == ["th"] + ["td"] * (len(tr) - 1)
+            assert tr[0].get("scope") == "row"
+        if first:
+            assert [text(tr[0]) for tr in table.xpath(".//tbody/tr")] == first
 
 
 def test_table2_in_html_equals_the_data(case):

@@ -35,6 +35,8 @@ class Tag:
     lang: str | None
     text: str = ""
     children: list[Tag] = field(default_factory=list)
+    ident: str | None = None  # /ID
+    table: dict[str, object] = field(default_factory=dict)  # the /Table attributes: /Scope, /Headers
 
     def walk(self):
         yield self
@@ -76,6 +78,11 @@ def tree(book) -> Tag:
         if "/S" not in obj:
             return ""
         tag = Tag(str(obj.S), str(obj["/Lang"]) if "/Lang" in obj else None)
+        tag.ident = str(obj.ID) if "/ID" in obj else None
+        attributes = obj.get("/A")
+        for a in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+            if isinstance(a, pikepdf.Dictionary) and a.get("/O") == "/Table":
+                tag.table = {"/Scope": str(a.get("/Scope", "")), "/Headers": [str(h) for h in a.get("/Headers", [])]}
         kids = obj.get("/K")
         kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
         for kid in kids:
@@ -144,6 +151,34 @@ def test_no_link_inside_a_link_and_every_link_says_where_it_leads(tree, book):
             assert not re.fullmatch(r"\W*page \d+", contents), f"a link described only as {contents!r}"
             described[contents.split(":")[0]] += 1
     assert described["Reference"] > 50 and described["Evidence E1"] > 0, described.most_common(8)
+
+
+def test_row_headers_are_row_headers_and_each_caption_is_inside_its_table(tree):
+    """Table 1's actor groups (and the first column of Tables 2 and 3) are TH /Scope /Row,
+    and each other cell of their row names them among its headers; every table caption is
+    the first element of its Table, whether or not the table broke across pages."""
+    import casebook
+    from conftest import DATA
+
+    case = casebook.load(DATA)
+    tables = {clean(t.children[0].text).split(":")[0]: t for t in tree.walk() if t.role == "/Table" and t.children}
+    assert {"Table 1", "Table 2", "Table 3"} <= set(tables), "a table caption is not inside its table"
+    captions = [t for t in tree.walk() if t.role == "/Caption" and clean(t.text).startswith("Table")]
+    assert len(captions) == 3
+    expected = {
+        "Table 1": list(case.actors.sort_values("order")["label"]),
+        "Table 2": list(case.interviewees["id"]),
+        "Table 3": None,
+    }
+    for name, labels in expected.items():
+        body = next(c for c in tables[name].children if c.role == "/TBody")
+        rows = [r for r in body.children if r.role == "/TR"]
+        heads = [r.children[0] for r in rows]
+        assert all(h.role == "/TH" and h.table.get("/Scope") == "/Row" and h.ident for h in heads), name
+        if labels is not None:
+            assert [clean(h.text) for h in heads] == labels
+        for row in rows:
+            assert all(c.role == "/TD" and row.children[0].ident in c.table["/Headers"] for c in row.children[1:])
 
 
 def test_the_italian_title_is_tagged_italian(tree, book):

@@ -4,6 +4,7 @@ tagged PDF/UA-1 + PDF/A-2a document with the text intact."""
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 
@@ -233,3 +234,46 @@ def test_written_markup_compiles_to_a_tagged_pdf_with_the_text_intact(tmp_path):
     out = subprocess.run(["pdftotext", str(tmp_path / "t.pdf"), "-"], capture_output=True, text=True).stdout
     assert 'Мы смотрим: #read("/etc/hostname") $x$ Δήμος' in out
     assert re.search(r"Table 2: Interviewees", out)
+
+
+def test_a_stub_column_is_recorded_as_row_headers_and_tagged_so_after_typst(tmp_path):
+    """Typst tags every body cell TD and, for a captioned table laid out in two pieces (here:
+    at a page's foot, the next table on the next page), puts its caption beside the table (if Typst
+    stops doing so, the first assertion says the repair may go): pdf_tags.repair makes the
+    stub column's cells TH /Scope /Row and puts the caption inside the table, deterministically."""
+    typst = pytest.importorskip("typst")
+    pikepdf = pytest.importorskip("pikepdf")
+    from casebook.publish import pdf_tags
+
+    w = writer(fignumbers={"index": {"table": {"table-2": (2,)}}})
+    t = table()
+    next(t.findall(nodes.colspec))["stub"] = 1
+    w.collect_labels(t)
+    body = w.body([t, table(caption=None, ids=())])
+    assert w.row_headers == [1, 0]
+    filler = "\n\n".join(f'#"Paragraph {i} of the page before the table.";' for i in range(38))
+    source = (
+        f'#import "{TEMPLATE.name}": *\n#show: casebook-book.with(title: "T", short-title: "T")\n{filler}\n\n{body}\n'
+    )
+    (tmp_path / TEMPLATE.name).write_bytes(TEMPLATE.read_bytes())
+    (tmp_path / "t.typ").write_text(source, encoding="utf-8")
+    pdf = typst.Compiler(str(tmp_path / "t.typ"), ignore_system_fonts=True).compile(
+        format="pdf", pdf_standards=["a-2a", "ua-1"], timestamp=0
+    )
+
+    def tags(data: bytes) -> tuple[list[str], list[tuple[str, str]]]:
+        with pikepdf.open(io.BytesIO(data)) as doc:
+            tables = [e for e in pdf_tags._walk(doc.Root.StructTreeRoot) if e.S == "/Table"]
+            first = [str(k.S) for k in pdf_tags._kids(tables[0])]
+            body = next(k for k in pdf_tags._kids(tables[0]) if k.S == "/TBody")
+            cells = [(str(c.S), str(pdf_tags._table_attributes(c).get("/Scope", ""))) for c in pdf_tags._walk(body)]
+            return first, [c for c in cells if c[0] in ("/TD", "/TH")]
+
+    before, cells = tags(pdf)
+    assert before == ["/THead", "/TBody"] and cells == [("/TD", ""), ("/TD", "")]  # the caption sits outside
+    repaired = pdf_tags.repair(pdf, w.row_headers)
+    after, cells = tags(repaired)
+    assert after == ["/Caption", "/THead", "/TBody"] and cells == [("/TH", "/Row"), ("/TD", "")]
+    assert pdf_tags.repair(pdf, w.row_headers) == repaired
+    with pytest.raises(pdf_tags.TagError, match="2 tables where its Typst source wrote 1"):
+        pdf_tags.repair(pdf, [1])

@@ -18,5 +18,13 @@ def reference_list_role(app: Sphinx, pagename: str, templatename: str, context: 
     context["body"] = body.replace(' role="doc-biblioentry"', "")
 
 
+def row_header_scope(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """A body cell of a stub column (a row header, casebook.content.table's ``row_headers``) says
+    which way it heads: docutils writes ``<th class="stub">`` without a scope."""
+    if '<th class="stub">' in context.get("body", ""):
+        context["body"] = context["body"].replace('<th class="stub">', '<th class="stub" scope="row">')
+
+
 def setup(app: Sphinx) -> None:
     app.connect("html-page-context", reference_list_role)
+    app.connect("html-page-context", row_header_scope)

@@ -145,8 +145,9 @@ class _Nodes:
             node += nodes.title("", block["caption"])
         group = nodes.tgroup(cols=len(block["header"]))
         node += group
-        for width in block["widths"]:
-            group += nodes.colspec(colwidth=width)
+        for i, width in enumerate(block["widths"]):
+            # a stub column (docutils): its cells are row headers, <th> in HTML, TH in the PDF
+            group += nodes.colspec(colwidth=width, **({"stub": 1} if i == 0 and block.get("row_headers") else {}))
         head, body = nodes.thead(), nodes.tbody()
         head += nodes.row("", *(self._cell(c) for c in block["header"]))
         for row in block["rows"]:

@@ -86,8 +86,8 @@ def _table(header: list[str], rows: list[list[str | nodes.Node]], widths: list[i
     table = nodes.table(classes=["casebook-report"])
     group = nodes.tgroup(cols=len(header))
     table += group
-    for width in widths:
-        group += nodes.colspec(colwidth=width)
+    for i, width in enumerate(widths):
+        group += nodes.colspec(colwidth=width, **({"stub": 1} if i == 0 else {}))  # the first column names the row
     head, body = nodes.thead(), nodes.tbody()
     group += head
     group += body

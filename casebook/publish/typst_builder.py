@@ -5,7 +5,8 @@ same resolved references), assembles every page in table-of-contents order into 
 doctree, writes it as Typst markup (:mod:`.typst_writer`) beside the page design
 (``templates/casebook.typ``), and compiles it with the Typst compiler from PyPI:
 
-- tagged PDF/UA-1 and PDF/A-2a, title, language and keywords set;
+- tagged PDF/UA-1 and PDF/A-2a, title, language and keywords set; row headers and table
+  captions tagged after Typst (:mod:`.pdf_tags`);
 - byte-identical on every build: the timestamp is ``SOURCE_DATE_EPOCH``, else the date
   of the last commit, and only fonts that ship with Typst or the named Debian packages
   are used (never the machine's other fonts);
@@ -19,6 +20,7 @@ writes ``_build/typst/book.typ`` and ``_build/typst/book.pdf``.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import unicodedata
@@ -35,11 +37,13 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 
 from ..report import source_epoch
+from . import pdf_tags
 from .typst_writer import Part, TypstWriter, part_heading, string, text
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).parent / "templates" / "casebook.typ"
+ROW_HEADERS = "row-headers.json"  # beside book.typ: the tables' row header columns, for pdf_tags.repair
 PDF_STANDARDS = ["a-2a", "ua-1"]
 # Fonts besides Typst's own (Libertinus Serif, New Computer Modern, DejaVu Sans Mono), by
 # the Debian package that installs them: scripts Libertinus lacks (Arabic, Hebrew,
@@ -143,6 +147,7 @@ class TypstBuilder(Builder):
             shutil.copyfile(Path(self.srcdir) / src, out / "images" / name)
         shutil.copyfile(TEMPLATE, out / TEMPLATE.name)
         (out / "book.typ").write_text(source, encoding="utf-8")
+        (out / ROW_HEADERS).write_text(json.dumps(writer.row_headers) + "\n", encoding="utf-8")
         return out
 
     def _fonts(self) -> tuple[list[str], list[str]]:
@@ -204,7 +209,8 @@ class TypstBuilder(Builder):
             raise TypstError(explain(str(error))) from None
         for warning in warnings:
             logger.warning(f"Typst: {warning}", type="casebook", subtype="typst")
-        (out / self.config.casebook_pdf_name).write_bytes(pdf)
+        row_headers = json.loads((out / ROW_HEADERS).read_text(encoding="utf-8"))
+        (out / self.config.casebook_pdf_name).write_bytes(pdf_tags.repair(pdf, row_headers))
 
     def finish(self) -> None:
         pass

@@ -122,6 +122,9 @@ class TypstWriter:
         self.depth = 0  # section depth inside the current document
         self.in_heading = False  # writing a heading's text: links are printed as their text
         self.around: list[tuple[str, str]] = []  # (number, title) of the sections being written
+        # Each table written, in reading order: how many of its first columns are row headers
+        # (docutils stub columns). Typst cannot tag them yet; casebook.publish.pdf_tags does.
+        self.row_headers: list[int] = []
 
     # -- entry points -----------------------------------------------------------
 
@@ -369,8 +372,9 @@ class TypstWriter:
 
     def block_table(self, node: nodes.table) -> str:
         group = _child(node, nodes.tgroup)
-        widths = [c.get("colwidth", 1) for c in group.children if isinstance(c, nodes.colspec)]
-        columns = ", ".join(f"{w}fr" for w in widths)
+        colspecs = [c for c in group.children if isinstance(c, nodes.colspec)]
+        self.row_headers.append(sum(1 for c in colspecs if c.get("stub")))
+        columns = ", ".join(f"{c.get('colwidth', 1)}fr" for c in colspecs)
         head = _child(group, nodes.thead)
         body = _child(group, nodes.tbody)
         cells = []
