@@ -156,7 +156,8 @@ def test_the_triangulation_table_shows_the_counts_of_the_data():
     tree = built("evidence")
     table = tree.xpath('//table[contains(@class, "casebook-sortable")]')[0]
     rows = [
-        [re.sub(r"\s+", " ", c.text_content()).strip() for c in tr.xpath("./th|./td")] for tr in table.xpath(".//tbody/tr")
+        [re.sub(r"\s+", " ", c.text_content()).strip() for c in tr.xpath("./th|./td")]
+        for tr in table.xpath(".//tbody/tr")
     ]
     assert rows == [list(r) for r in tables.triangulation(case).frame.itertuples(index=False)]
 
