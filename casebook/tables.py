@@ -290,7 +290,7 @@ def coded_quotes(case: Case) -> Table:
         printed = tuple(str(sections[s]) for s in uses["section"])
         rows.append((str(q.id), speaker, str(q.text), framework, work, printed))
     header = ("Quote", "Interviewee", "Text", "Framework elements", "Type of work", "Printed in")
-    return Table(None, None, header, tuple(rows), (7, 12, 35, 16, 12, 18), row_headers=True)
+    return Table(None, None, header, tuple(rows), (7, 12, 31, 16, 12, 22), row_headers=True)
 
 
 TRIANGULATION_HEADER = (

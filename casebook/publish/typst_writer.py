@@ -377,22 +377,26 @@ class TypstWriter:
         columns = ", ".join(f"{c.get('colwidth', 1)}fr" for c in colspecs)
         head = _child(group, nodes.thead)
         body = _child(group, nodes.tbody)
-        cells = []
+        header = []
         if head is not None:
-            header = ", ".join(self._cell(entry) for row in head.children for entry in row.children)
-            cells.append(f"table.header({header})")
-        if body is not None:
-            cells += [self._cell(entry) for row in body.children for entry in row.children]
-        table = f"table(columns: ({columns},), {', '.join(cells)})"
+            header.append(f"table.header({', '.join(self._cell(e) for row in head.children for e in row.children)})")
+        rows = [[self._cell(e) for e in row.children] for row in body.children] if body is not None else []
+        table = f"table(columns: ({columns},), {', '.join(header + [c for row in rows for c in row])})"
+        # Room at the page's foot for the caption, the header and the first two rows, else a new
+        # page: casebook-keep measures them as a table of their own.
+        first = f"table(columns: ({columns},), {', '.join(header + [c for row in rows[:2] for c in row])})"
         title = _child(node, nodes.title)
         number = self._fignumber(node, "table")
         if title is None:
-            return f"#{table}{self._label(node)}"
+            return f"#casebook-keep({first})\n#{table}{self._label(node)}"
         shown = self._inlines(title.children)
         described = f"Table {number}: {title.astext()}" if number else title.astext()
         if number:
             shown = f"#strong[{text(f'Table {number}:')}]{text(' ')}{shown}"
-        return f"#casebook-table(caption: [{shown}], supplement: [{text(described)}], {table}){self._label(node)}"
+        return (
+            f"#casebook-keep({first}, caption: true)\n"
+            f"#casebook-table(caption: [{shown}], supplement: [{text(described)}], {table}){self._label(node)}"
+        )
 
     def _cell(self, entry: nodes.entry) -> str:
         return f"[{self._blocks(entry.children)}]"
