@@ -116,10 +116,12 @@ def table(
     caption: str | None = None,
     classes: Sequence[str] = (),
     row_headers: bool = False,
+    name: str | None = None,
 ) -> Block:
     """A table with one header row. A cell is inline content, or ``{"items": [...]}`` for a
     bullet list of inline items. With ``label`` and ``caption`` it is numbered ("Table 1").
-    With ``row_headers``, the first cell of each row names the row (a row header)."""
+    With ``row_headers``, the first cell of each row names the row (a row header). ``name`` is
+    what assistive technology calls a table without a caption (by default, the heading above it)."""
     block: Block = {
         "type": "table",
         "header": [list(h) for h in header],
@@ -133,6 +135,8 @@ def table(
         block["caption"] = caption
     if row_headers:
         block["row_headers"] = True
+    if name:
+        block["name"] = name
     return block
 
 

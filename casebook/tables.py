@@ -35,6 +35,7 @@ class Table:
     classes: tuple[str, ...] = ()  # e.g. "casebook-sortable": the HTML lets the reader sort it
     shown_header: tuple[str, ...] | None = None  # the header as printed, if not ``header`` (soft hyphens)
     row_headers: bool = False  # the first column names each row (row header cells: th scope=row, TH /Row)
+    name: str | None = None  # what a screen reader calls an uncaptioned table (else the heading above it)
 
     @property
     def frame(self) -> pd.DataFrame:
@@ -54,6 +55,7 @@ class Table:
             caption=self.caption,
             classes=self.classes,
             row_headers=self.row_headers,
+            name=self.name,
         )
 
     def json(self) -> str:
@@ -272,7 +274,8 @@ def code_book(case: Case) -> Table:
             )
         )
     header = ("Code", "Code book", "Quotes", "Findings (Table 3)", "Activities (Table 1)", "Arrows (Figure 1)")
-    return Table(None, None, header, tuple(rows), (26, 22, 10, 14, 14, 14), row_headers=True)
+    name = "The code book, and how often each code is used"
+    return Table(None, None, header, tuple(rows), (26, 22, 10, 14, 14, 14), row_headers=True, name=name)
 
 
 def coded_quotes(case: Case) -> Table:
@@ -290,7 +293,8 @@ def coded_quotes(case: Case) -> Table:
         printed = tuple(str(sections[s]) for s in uses["section"])
         rows.append((str(q.id), speaker, str(q.text), framework, work, printed))
     header = ("Quote", "Interviewee", "Text", "Framework elements", "Type of work", "Printed in")
-    return Table(None, None, header, tuple(rows), (7, 12, 31, 16, 12, 22), row_headers=True)
+    name = "The published quotes, with their codes and the sections that print them"
+    return Table(None, None, header, tuple(rows), (7, 12, 31, 16, 12, 22), row_headers=True, name=name)
 
 
 TRIANGULATION_HEADER = (

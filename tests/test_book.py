@@ -195,3 +195,34 @@ def test_quotes_in_the_evidence_appendix_and_the_coding_page_are_byte_identical_
     assert {quotes[q] for q in used} <= shown
     cells = {td.text_content() for td in page("coding").xpath("//table//td")}
     assert set(quotes) <= cells
+
+
+def test_every_table_of_the_site_has_a_name():
+    """A screen reader announces each table by name: its caption, or (for a table under its own
+    heading) a caption naming it after that heading, or the name the page gives it."""
+    pages = sorted((HTML / "chapters").glob("*.html"))
+    if not pages:
+        pytest.skip("the web book is not built (make book)")
+    names = {}
+    for path in pages:
+        for table in lxml_html.fromstring(path.read_bytes()).xpath("//table"):
+            caption = table.xpath("./caption")
+            assert caption and text(caption[0]), f"{path.name}: a table without a name"
+            names.setdefault(path.stem, []).append(text(caption[0]))
+    assert "Quotes (2)" in names["errata"]
+    assert names["coding"] == [
+        "The code book, and how often each code is used",
+        "The published quotes, with their codes and the sections that print them",
+    ]
+
+
+def test_the_sites_root_page_has_a_language_and_a_title_and_there_is_no_empty_index():
+    path = HTML / "index.html"
+    if not path.exists():
+        pytest.skip("the web book is not built (make book)")
+    root = lxml_html.fromstring(path.read_bytes())
+    assert root.get("lang") == "en"
+    assert text(root.xpath("//title")[0]) == "Smart city governance in Turin: a reproducible edition"
+    assert root.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=chapters/index.html"]
+    landing = (HTML / "chapters" / "index.html").read_text(encoding="utf-8")
+    assert "genindex.html" not in landing  # no link to an index page that indexes nothing

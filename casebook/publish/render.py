@@ -141,6 +141,8 @@ class _Nodes:
 
     def _table(self, block: dict[str, Any]) -> nodes.Element:
         node = nodes.table(classes=["casebook-table", "colwidths-given", *block.get("classes", [])])
+        if block.get("name"):
+            node["casebook-name"] = block["name"]  # its accessible name (casebook.publish.accessibility)
         if block.get("caption"):
             node += nodes.title("", block["caption"])
         group = nodes.tgroup(cols=len(block["header"]))
