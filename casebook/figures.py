@@ -270,7 +270,7 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
         # one pixel of the drawing a unit, y downwards (as figure_layout computes)
         xaxis=dict(range=[0, lay.width], visible=False, fixedrange=True),
         yaxis=dict(range=[math.ceil(lay.height), 0], visible=False, fixedrange=True, scaleanchor="x"),
-        meta=dict(aggregated=aggregated),
+        meta=dict(aggregated=aggregated, width=WIDTH),  # the width the text is sized for (casebook-figure.js)
     )
     return titled(fig) if title else fig
 

@@ -13,6 +13,21 @@
       script.onerror = () => reject(new Error(`could not load ${bundle}`));
       document.head.append(script);
     }));
+  // The drawing's text is sized for the drawing's own width (layout.meta.width): drawn narrower,
+  // as the static figure does, the text shrinks with it instead of spilling out of its boxes.
+  const fit = (layout, width) => {
+    const k = Math.min(1, width / ((layout.meta && layout.meta.width) || width));
+    if (k === 1) return layout;
+    const scaled = structuredClone(layout);
+    const shrink = (font) => font && font.size && (font.size *= k);
+    shrink(scaled.font);
+    if (scaled.legend) {
+      shrink(scaled.legend.font);
+      if (scaled.legend.entrywidth) scaled.legend.entrywidth *= k;
+    }
+    for (const note of scaled.annotations || []) shrink(note.font);
+    return scaled;
+  };
   for (const figure of document.querySelectorAll(".casebook-figure1")) {
     const still = figure.querySelector(".casebook-figure-static");
     const live = figure.querySelector(".casebook-figure-interactive");
@@ -27,7 +42,7 @@
       if (toLive && !live.dataset.drawn) {
         live.dataset.drawn = "yes";
         const Plotly = await plotly();
-        await Plotly.newPlot(live, spec.data, spec.layout, spec.config);
+        await Plotly.newPlot(live, spec.data, fit(spec.layout, live.clientWidth), spec.config);
       }
     });
   }
