@@ -58,7 +58,7 @@ class Benchmarks(Directive):
         synthetic = benchmarks.synthetic_rows(results)
         if synthetic:
             out += [
-                nodes.rubric(text="Synthetic cases"),
+                _subheading("Synthetic cases"),
                 nodes.paragraph(
                     text="The real case replicated N times (scripts/synthetic_case.py): the time of "
                     "python -m casebook check, of building Tables 1–3 and Figure 1, the larger "
@@ -68,12 +68,19 @@ class Benchmarks(Directive):
             ]
         if benchmarks.notes(results):
             out += [
-                nodes.rubric(text="Notes"),
+                _subheading("Notes"),
                 nodes.bullet_list(
                     "", *[nodes.list_item("", nodes.paragraph(text=note)) for note in benchmarks.notes(results)]
                 ),
             ]
         return [nodes.container("", *out, classes=[GENERATED])]
+
+
+def _subheading(title: str) -> nodes.rubric:
+    """A heading under the section's (an h3 on the web, where it would be a bold paragraph)."""
+    node = nodes.rubric(text=title)
+    node["heading-level"] = node["level"] = 3
+    return node
 
 
 def _cell(value: str | nodes.Node) -> nodes.entry:
