@@ -141,6 +141,8 @@ def test_every_page_of_its_pdf_says_the_case_is_fictional():
     joined = " ".join(text.split())
     for caption in ("Table 1:", "Table 2:", "Table 3:", "Figure 1:"):
         assert caption in joined
+    for web_only in ("Hover", "column heading sorts", "button under the figure"):  # print is print
+        assert web_only not in joined
 
 
 def test_the_teaching_case_readme_carries_the_current_data_dictionary():
