@@ -684,10 +684,24 @@ def _paths(g: nx.MultiDiGraph, frames: _Frames, places: dict[str, Rect]) -> list
             port[(i, roles[i])] = point
     leaves = {e: r for e, r in frames.boxes.items() if _leaf(g, e)}
     out = []
+    loops: dict[str, int] = defaultdict(int)
     for i, (u, v, key) in enumerate(edges):
-        if u == v:  # out of the top side's right end, round, into the right side's top
+        if u == v:  # out of the right side and back into it, each loop of a group wider than the last
             x0, y0, x1, y1 = places[u]
-            out.append((u, v, key, _bezier((x1 - 16, y0), (x1 + 44, y0 - 44), (x1, y0 + 16))))
+            j, h = loops[u], y1 - y0
+            loops[u] += 1
+            (sx, sy), (ex, ey), d = (x1, y0 + h * (0.3 - 0.12 * j)), (x1, y1 - h * (0.3 - 0.12 * j)), 48 + 30 * j
+            points = [  # a cubic Bézier loop: out to the right, round, and back
+                (
+                    (1 - t) ** 3 * sx + 3 * (1 - t) ** 2 * t * (sx + d) + 3 * (1 - t) * t * t * (ex + d) + t**3 * ex,
+                    (1 - t) ** 3 * sy
+                    + 3 * (1 - t) ** 2 * t * (sy - d / 2)
+                    + 3 * (1 - t) * t * t * (ey + d / 2)
+                    + t**3 * ey,
+                )
+                for t in (i / 24 for i in range(25))
+            ]
+            out.append((u, v, key, points))
             continue
         start = port[(i, "from")]
         end = (start[0], frames.boxes[v][1]) if i in up else port[(i, "to")]

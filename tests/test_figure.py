@@ -156,13 +156,16 @@ def synthetic(copies: int, tmp: Path) -> Path:
     return synthetic_case.generate(copies, tmp / f"case-{copies}x")
 
 
-@pytest.mark.parametrize("which", ["turin", "teaching case", "synthetic, twice the actors"])
+@pytest.mark.parametrize("which", ["turin", "teaching case", "twice the actors", "four times (merged)"])
 def test_no_text_of_figure_1_overlaps_another_a_box_or_an_arrowhead(which, tmp_path):
-    """Drawn at print size, for this case, the teaching case and a fork with twice the actor
-    groups: no two texts overlap, no label sits on an arrowhead or a box or across a frame."""
-    folder = {"turin": DATA, "teaching case": ROOT / "examples" / "teaching-case"}.get(which) or synthetic(2, tmp_path)
-    _, lay = figures.drawing(casebook.load(folder))
+    """Drawn at print size, for this case, the teaching case and forks with two and four times
+    the actor groups (the last drawn with its groups merged): no two texts overlap, no label sits
+    on an arrowhead or a box or across a frame."""
+    folders = {"turin": DATA, "teaching case": ROOT / "examples" / "teaching-case"}
+    folder = folders.get(which) or synthetic(2 if which.startswith("twice") else 4, tmp_path)
+    g, lay = figures.drawing(casebook.load(folder))
     assert figure_layout.collisions(lay) == []
+    assert any(str(n).startswith("group:") for n in g) == which.endswith("(merged)")
 
 
 def test_the_boxes_fit_their_names_and_the_drawing_fits_a_page(case):
