@@ -223,6 +223,6 @@ def test_the_sites_root_page_has_a_language_and_a_title_and_there_is_no_empty_in
     root = lxml_html.fromstring(path.read_bytes())
     assert root.get("lang") == "en"
     assert text(root.xpath("//title")[0]) == "Smart city governance in Turin: a reproducible edition"
-    assert root.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=chapters/index.html"]
+    assert root.xpath("//meta[@http-equiv='Refresh']/@content") == ["0; url=chapters/index.html"]
     landing = (HTML / "chapters" / "index.html").read_text(encoding="utf-8")
     assert "genindex.html" not in landing  # no link to an index page that indexes nothing

@@ -70,9 +70,10 @@ def root_redirect(app: Sphinx, exception: Exception | None) -> None:
     lang = html.escape((app.config.language or "en").replace("_", "-"))
     page = (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
-        f'<meta http-equiv="refresh" content="0; url={target}">\n<link rel="canonical" href="{target}">\n</head>\n'
+        f'<meta http-equiv="Refresh" content="0; url={target}">\n<link rel="canonical" href="{target}">\n</head>\n'
         f'<body>\n<p><a href="{target}">{title}</a></p>\n</body>\n</html>\n'
     )
+    # ("Refresh" as sphinx-external-toc writes it: what tells the tools that the page only redirects)
     path = Path(app.outdir) / "index.html"
     if not path.is_file() or path.read_text(encoding="utf-8") != page:
         path.write_text(page, encoding="utf-8")
