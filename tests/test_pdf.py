@@ -222,3 +222,13 @@ def test_two_builds_give_the_same_bytes():
     before = PDF.read_bytes()
     subprocess.run(["make", "--no-print-directory", "-s", "pdf"], cwd=ROOT, check=True, capture_output=True)
     assert PDF.read_bytes() == before
+
+
+def test_running_heads_name_the_chapter_of_the_editions_part():
+    """Past the article, the running head names the chapter of "This edition" in force (About
+    this edition, Reproducibility, Errata ...), not the part's title on every page."""
+    layout = pdftotext("-layout")
+    heads = [page.strip().splitlines()[0].split("   ")[-1].strip() for page in layout.split("\f") if page.strip()]
+    part = heads[heads.index("About this edition") :]
+    assert {"About this edition", "Reproducibility", "Fork this case", "Errata"} <= set(part)
+    assert "This edition" not in part
