@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fnmatch
 import functools
 import gzip
 import http.server
@@ -215,10 +216,12 @@ def measure(
     baseline: dict[str, Path] | None = None,
     compress: bool = True,
     port: int = 0,
+    only: list[str] | None = None,
     say=print,
 ) -> dict[str, Any]:
     """Every page of every book, ``runs`` times, with the baseline's same page right after.
-    Each site is served on its own port, from ``port`` up (0: any free port)."""
+    Each site is served on its own port, from ``port`` up (0: any free port); ``only``: the
+    pages whose name matches one of these shell patterns (all by default)."""
     cli = install()
     baseline = baseline or {}
     variants = {"after": books, **({"before": baseline} if baseline else {})}
@@ -235,6 +238,7 @@ def measure(
         for run in range(1, runs + 1):
             for book in books:
                 names = sorted(set(kinds["after"][book]) | set(kinds.get("before", {}).get(book, {})))
+                names = [n for n in names if not only or any(fnmatch.fnmatch(n, p) for p in only)]
                 for name in names:
                     for variant in variants:
                         if book not in origins[variant] or name not in kinds[variant][book]:
@@ -315,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline", action="append", default=[], help="name=folder of the same book built before")
     p.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (default 3; the median counts)")
     p.add_argument("--plain", action="store_true", help="serve the files uncompressed")
+    p.add_argument("--only", action="append", help="only the pages matching this shell pattern (repeatable)")
     p.add_argument("--port", type=int, default=0, help="first port of the local servers (default: any free port)")
     p.add_argument("--out", type=Path, default=ROOT / "_build" / "lighthouse.json", help="where to write the results")
     args = p.parse_args(argv)
@@ -323,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing or not books:
         p.error("no built book at " + ", ".join(missing or [str(f) for f in BOOKS.values()]) + " (make book)")
     started = time.time()
-    result = measure(books, args.runs, _pairs(args.baseline), compress=not args.plain, port=args.port)
+    result = measure(books, args.runs, _pairs(args.baseline), compress=not args.plain, port=args.port, only=args.only)
     result["seconds"] = round(time.time() - started)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

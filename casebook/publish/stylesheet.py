@@ -331,4 +331,10 @@ def bundle(stylesheets: Iterable[Path], target: Path, used: Vocabulary) -> str:
             parts.append(icon_font(item, icons, target))
         else:
             parts += _render([item], read, target)
-    return "\n".join(p for p in parts if p) + "\n"
+    return ascii_only("\n".join(p for p in parts if p) + "\n")
+
+
+def ascii_only(css: str) -> str:
+    """Non-ASCII characters (icon glyphs in ``content`` strings) as CSS escapes: the file reads
+    the same whatever encoding a server or the file system announces for it."""
+    return re.sub(r"[^\x00-\x7f]", lambda m: f"\\{ord(m[0]):x} ", css)
