@@ -124,6 +124,7 @@ def metrics(report: dict[str, Any], origin: str) -> dict[str, Any]:
         "transfer_bytes": audits["total-byte-weight"]["numericValue"],
         "resource_bytes": sum(r.get("resourceSize") or 0 for r in requests),
         "requests": len(requests),
+        "benchmark_index": report.get("environment", {}).get("benchmarkIndex", 0),  # the host CPU's speed then
         "external_requests": len(outside),
         "outside": outside,
         "warnings": report.get("runWarnings", []),
@@ -194,7 +195,7 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """A page's figure: the median of its runs, metric by metric."""
     numbers = [k for k, v in runs[0].items() if isinstance(v, int | float)]
     page = {k: statistics.median(r[k] for r in runs) for k in numbers}
-    page["runs"] = [{k: r[k] for k in numbers} for r in runs]
+    page["runs"] = [{k: r[k] for k in ("performance", "lcp_ms", "tbt_ms", "transfer_bytes")} for r in runs]
     page["outside"] = sorted({u for r in runs for u in r["outside"]})
     return page
 
@@ -305,6 +306,11 @@ def table(result: dict[str, Any]) -> str:
     return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
 
 
+def _commit() -> str | None:
+    done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return done.stdout.strip() or None
+
+
 def _pairs(values: list[str]) -> dict[str, Path]:
     out = {}
     for value in values:
@@ -322,6 +328,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", action="append", help="only the pages matching this shell pattern (repeatable)")
     p.add_argument("--port", type=int, default=0, help="first port of the local servers (default: any free port)")
     p.add_argument("--out", type=Path, default=ROOT / "_build" / "lighthouse.json", help="where to write the results")
+    p.add_argument(
+        "--results",
+        type=Path,
+        help="also put them into this results file of make bench (benchmarks/results.json) as its 'reader' part",
+    )
     args = p.parse_args(argv)
     books = _pairs(args.book) or {name: folder for name, folder in BOOKS.items() if folder.is_dir()}
     missing = [f"{name}: {folder}" for name, folder in books.items() if not (folder / "index.html").is_file()]
@@ -330,8 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     result = measure(books, args.runs, _pairs(args.baseline), compress=not args.plain, port=args.port, only=args.only)
     result["seconds"] = round(time.time() - started)
+    result["date"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(started))
+    result["git_commit"] = _commit()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    if args.results:
+        merged = json.loads(args.results.read_text(encoding="utf-8")) if args.results.is_file() else {}
+        merged["reader"] = result
+        args.results.write_text(json.dumps(merged, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(result))
     print(f"\nload average (1 min) during the runs: {result['load_average']}; wrote {args.out}")
     return 0 if all_met(result) else 1
