@@ -251,3 +251,12 @@ def test_every_icon_a_page_shows_has_its_glyph_inside_the_stylesheet(site) -> No
     assert {"bars", "magnifying-glass", "download", "moon", "sun"} <= shown
     assert not [icon for icon in shown if icon not in glyph], "icon classes without a glyph rule"
     assert not [icon for icon in shown if glyph[icon] not in drawn], "glyphs missing from the inline font"
+
+
+def test_the_stylesheet_keeps_what_the_theme_s_scripts_add_to_a_page() -> None:
+    """Rules for classes no page has but a script adds stay: Bootstrap's tooltips on the header
+    buttons and its open download menu, the theme's dark menus, search results and highlights."""
+    css = (HTML / "_static" / STYLESHEET).read_text(encoding="utf-8")
+    for selector in (".tooltip-inner", ".dropdown-menu.show", ".dropdown-menu-dark", "span.highlighted"):
+        assert selector in css, selector
+    assert ".fa-bicycle" not in css and ".sd-card" not in css  # an icon and a component nothing shows
