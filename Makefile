@@ -122,7 +122,7 @@ audit: html  ## the fidelity audit: every paragraph of prose and every data summ
 dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=folder for another case
 	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(NAME).zip --add $(HTML)/$(QDPX_NAME)
 
-bench: setup  ## time what the user runs (make html, make book) beside a bare Jupyter Book, tests and large synthetic cases, in a copy (_build/.bench): benchmarks/results.json; REPEAT=3
+bench: setup  ## time what the user runs (make html, make book) beside a bare Jupyter Book, tests, large synthetic cases and every page on a phone (Lighthouse), in a copy (_build/.bench): benchmarks/results.json; REPEAT=3
 	$(PY) scripts/bench.py --repeat $(REPEAT)
 
 clean:  ## remove everything the build made

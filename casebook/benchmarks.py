@@ -1,10 +1,11 @@
 """The benchmarks of the edition (``make bench``), as the Reproducibility page shows them.
 
-``scripts/bench.py`` measures builds, tests and the package on synthetic cases and
-writes ``benchmarks/results.json``; this module only reads that file and lays it out:
-rows of cells for the book's tables (:func:`measurement_rows`, :func:`synthetic_rows`),
-one line about the machine (:func:`machine_line`), and all of it as MyST Markdown
-(:func:`markdown`). A missing or unreadable file gives :data:`MISSING`, never an error,
+``scripts/bench.py`` measures builds, tests and the package on synthetic cases, and
+``scripts/lighthouse.py`` how fast each page of the books reads on a phone; both write into
+``benchmarks/results.json``; this module only reads that file and lays it out: rows of cells
+for the book's tables (:func:`measurement_rows`, :func:`synthetic_rows`, :func:`reader_rows`),
+lines about the machine and the reading test (:func:`machine_line`, :func:`reader_line`), and
+all of it as MyST Markdown (:func:`markdown`). A missing or unreadable file gives :data:`MISSING`, never an error,
 so a strict build (``-W``) stays green before anyone has run ``make bench``.
 """
 
@@ -21,6 +22,12 @@ MISSING = "No benchmarks recorded yet; run make bench."
 
 MEASUREMENT_HEADER = ("Measurement", "Median", "Min–max", "Repeats", "Target", "Met?")
 SYNTHETIC_HEADER = ("Size", "Rows", "casebook check", "Tables 1–3 and Figure 1", "Peak memory", "Aggregated?")
+READER_HEADER = ("Page", "Performance", "Largest paint", "Layout shift", "First visit", "Requests", "Targets met?")
+READER_TARGETS = (
+    "Targets: performance at least 90 and accessibility 100 on every page, the largest contentful paint "
+    "within 2.5 s, a cumulative layout shift of at most 0.05, a first visit of at most 400 KB (1.6 MB on the "
+    "page with Figure 1), and no request that leaves the machine."
+)
 
 
 def load(path: Path | str) -> dict[str, Any] | None:
@@ -125,6 +132,62 @@ def machine_line(results: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p) + "."
 
 
+def _before(page: dict[str, Any] | None, key: str, text: str, show) -> str:
+    return f"{show(page[key])} → {text}" if page and key in page else text
+
+
+def reader_rows(results: dict[str, Any]) -> list[list[str]]:
+    """One row per page of each book Lighthouse measured (the medians of its runs); with a
+    baseline measured in the same run, each value as "before → after"."""
+    reader = results.get("reader") or {}
+    before = reader.get("before") or {}
+    rows = []
+    labels = {"performance": "performance", "accessibility": "accessibility", "lcp_ms": "largest paint"}
+    labels |= {"cls": "layout shift", "transfer_bytes": "first visit", "figure_transfer_bytes": "first visit"}
+    labels |= {"external_requests": "requests outside"}
+    for book, pages in (reader.get("after") or {}).items():
+        for name, page in pages.items():
+            old = before.get(book, {}).get(name)
+            missed = [labels.get(k, k) for k, met in page.get("met", {}).items() if not met]
+            rows.append(
+                [
+                    f"{book}: {name}",
+                    _before(old, "performance", f"{page['performance']:.0f}", lambda v: f"{v:.0f}"),
+                    _before(old, "lcp_ms", amount(page["lcp_ms"] / 1000, "s"), lambda v: amount(v / 1000, "s")),
+                    _before(old, "cls", f"{page['cls']:.3f}", lambda v: f"{v:.3f}"),
+                    _before(
+                        old,
+                        "transfer_bytes",
+                        amount(page["transfer_bytes"] / 1024, "KB"),
+                        lambda v: amount(v / 1024, "KB"),
+                    ),
+                    _before(old, "requests", f"{page['requests']:.0f}", lambda v: f"{v:.0f}"),
+                    "yes" if not missed else "MISS: " + ", ".join(missed),
+                ]
+            )
+    return rows
+
+
+def reader_line(results: dict[str, Any]) -> str:
+    """How the pages were measured, and how loaded the machine was meanwhile."""
+    reader = results.get("reader") or {}
+    if not reader:
+        return ""
+    load = reader.get("load_average") or {}
+    parts = [
+        f"{reader.get('tool', 'Lighthouse')}, {reader.get('runs', '?')} runs of every page, the median of each",
+        f"served on 127.0.0.1 with {reader.get('serving', '?')}",
+    ]
+    if load:
+        parts.append(f"load average during the runs {load['min']:.1f}–{load['max']:.1f} (median {load['median']:.1f})")
+    if reader.get("before"):
+        parts.append("the earlier build measured in the same run, page after page: before → after")
+    if reader.get("date"):
+        commit = f" at commit {reader['git_commit'][:12]}" if reader.get("git_commit") else ""
+        parts.insert(0, f"Measured {reader['date']}{commit}")
+    return "; ".join(parts) + "."
+
+
 def notes(results: dict[str, Any]) -> list[str]:
     return [str(n) for n in results.get("notes", [])]
 
@@ -146,6 +209,9 @@ def markdown(results: dict[str, Any] | None) -> str:
     synthetic = synthetic_rows(results)
     if synthetic:
         parts.append(_md_table(SYNTHETIC_HEADER, synthetic))
+    reader = reader_rows(results)
+    if reader:
+        parts += [reader_line(results) + " " + READER_TARGETS + "\n", _md_table(READER_HEADER, reader)]
     if notes(results):
         parts.append("".join(f"- {n}\n" for n in notes(results)))
     return "\n".join(parts)

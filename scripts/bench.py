@@ -24,7 +24,8 @@ PYTHONPATH and CASEBOOK_DATA pointing at the copy, so the working tree's ``_buil
   _build/.synthetic): ``python -m casebook check`` and the builders of Tables 1-3 and
   Figure 1 (in a subprocess stopped after ``--builders-timeout`` seconds), with time,
   peak memory (ru_maxrss of the subprocess) and whether Figure 1 aggregated the actors;
-- weight: bytes of each built HTML page plus its local resources (tests/test_weight.py).
+- weight: bytes of each built HTML page plus its local resources (tests/test_weight.py);
+- reader: Lighthouse on every page of both books, ``--repeat`` runs each (scripts/lighthouse.py).
 
 Writes ``benchmarks/results.json`` (see :func:`measurement` for one entry) and prints a
 summary with the targets. ``casebook.benchmarks`` renders the file in the book.
@@ -66,7 +67,7 @@ JB = str(Path(sys.executable).with_name("jupyter-book"))
 STRICT = ["-W", "-n", "--keep-going"]
 FAST_TESTS = "not built and not pdf and not browser"
 NOT_COPIED = {"_build", ".venv", "dist", ".git", ".pytest_cache", ".ruff_cache"}
-GROUPS = ("builds", "tests", "synthetic", "weight")
+GROUPS = ("builds", "tests", "synthetic", "weight", "reader")
 SIZES = (1, 10, 100, 1000)
 MB = 1024 * 1024
 
@@ -268,6 +269,7 @@ class Bench:
         self.measurements: dict[str, dict[str, Any]] = {}
         self.synthetic: list[dict[str, Any]] = []
         self.page_weight: dict[str, Any] = {}
+        self.reader: dict[str, Any] = {}
         self.notes: list[str] = []
         self.built = False
 
@@ -657,6 +659,25 @@ class Bench:
             label=f"Shared theme, fetched once ({len(shared)} files)",
         )
 
+    # --- reading on a phone -------------------------------------------------------------
+    def reading(self) -> None:
+        """Lighthouse on every page of the copy's two books (scripts/lighthouse.py), each
+        built first if the other groups did not build it."""
+        import lighthouse
+
+        books = {"turin": (self.copy / "_build" / "html", ())}
+        books["teaching"] = (
+            self.copy / "_build" / "cases" / "teaching-case" / "_build" / "html",
+            ("CASE=examples/teaching-case",),
+        )
+        for folder, case in books.values():
+            if not (folder / "index.html").is_file():
+                _must(self.make("book", *case), f"make book {' '.join(case)}")
+        self.say("Lighthouse on every page of both books")
+        self.reader = lighthouse.measure({b: f for b, (f, _) in books.items()}, runs=self.args.repeat, say=self.say)
+        if not lighthouse.all_met(self.reader):
+            self.notes.append("Reading on a phone: a page misses a target (see the table).")
+
     # --- all ----------------------------------------------------------------------------
     def results(self, started: str, load_before: tuple[float, ...]) -> dict[str, Any]:
         notes = [
@@ -678,6 +699,7 @@ class Bench:
             "measurements": self.measurements,
             "synthetic": self.synthetic,
             "page_weight": self.page_weight,
+            "reader": self.reader,
             "notes": notes,
         }
 
@@ -731,6 +753,10 @@ def summary(results: dict[str, Any]) -> str:
                 f"{s['multiplier']:>5}x  {s['rows']:>9,}  {amount(s['check_seconds'], 's'):>8}  "
                 f"{builders:>18}  {peak:>7.0f}  {aggregated}"
             )
+    if results.get("reader"):
+        import lighthouse
+
+        lines += ["", lighthouse.table(results["reader"])]
     return "\n".join([machine_line(results), "", *lines, "", *(f"note: {n}" for n in results["notes"])])
 
 
@@ -820,6 +846,8 @@ def main(argv: list[str] | None = None) -> int:
             bench.tests()
         if "synthetic" in args.only:
             bench.synthetic_cases()
+        if "reader" in args.only:
+            bench.reading()
     except BenchError as error:
         print(f"bench: {error}", file=sys.stderr)
         return 1

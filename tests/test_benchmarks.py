@@ -224,3 +224,79 @@ def test_the_directive_renders_results_and_their_absence(tmp_path):
     (tmp_path / "benchmarks" / "results.json").write_text(json.dumps(SAMPLE), encoding="utf-8")
     text = render(tmp_path)
     assert "Clean HTML build" in text and "MISS" in text and "1000×" in text and "Synthetic cases" in text
+    assert "Reading on a phone" not in text
+    (tmp_path / "benchmarks" / "results.json").write_text(json.dumps({**SAMPLE, "reader": READER}), encoding="utf-8")
+    text = render(tmp_path)
+    assert "Reading on a phone" in text and "turin: chapters/evidence.html" in text and "6.38 s → 1.54 s" in text
+
+
+READER = {
+    "tool": "Lighthouse 12.2.3, mobile preset",
+    "serving": "gzip, HTTP/1.1 keep-alive (as GitHub Pages)",
+    "runs": 3,
+    "load_average": {"min": 0.4, "median": 0.8, "max": 1.2},
+    "after": {
+        "turin": {
+            "chapters/evidence.html": {
+                "performance": 97,
+                "accessibility": 100,
+                "lcp_ms": 1540.2,
+                "cls": 0.001,
+                "transfer_bytes": 80_900,
+                "requests": 11,
+                "met": {"performance": True, "lcp_ms": True, "transfer_bytes": True},
+            },
+            "chapters/06-discussion.html": {
+                "performance": 88,
+                "accessibility": 100,
+                "lcp_ms": 2610.0,
+                "cls": 0.0,
+                "transfer_bytes": 95_000,
+                "requests": 12,
+                "met": {"performance": False, "lcp_ms": False, "figure_transfer_bytes": True},
+            },
+        }
+    },
+    "before": {
+        "turin": {
+            "chapters/evidence.html": {
+                "performance": 50,
+                "lcp_ms": 6380,
+                "cls": 0,
+                "transfer_bytes": 883_700,
+                "requests": 28,
+            }
+        }
+    },
+}
+
+
+def test_the_book_shows_how_each_page_reads_on_a_phone(tmp_path):
+    results = {**SAMPLE, "reader": READER}
+    rows = benchmarks.reader_rows(results)
+    assert rows == [
+        [
+            "turin: chapters/evidence.html",
+            "50 → 97",
+            "6.38 s → 1.54 s",
+            "0.000 → 0.001",
+            "863 KB → 79.0 KB",
+            "28 → 11",
+            "yes",
+        ],
+        [
+            "turin: chapters/06-discussion.html",
+            "88",
+            "2.61 s",
+            "0.000",
+            "92.8 KB",
+            "12",
+            "MISS: performance, largest paint",
+        ],
+    ]
+    line = benchmarks.reader_line(results)
+    assert "3 runs of every page" in line and "gzip" in line and "load average during the runs 0.4–1.2" in line
+    assert "before → after" in line
+    text = benchmarks.markdown(results)
+    assert "| turin: chapters/evidence.html | 50 → 97 |" in text and "performance at least 90" in text
+    assert benchmarks.reader_rows(SAMPLE) == [] and "Page | Performance" not in benchmarks.markdown(SAMPLE)

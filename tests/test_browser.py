@@ -607,3 +607,68 @@ def test_the_site_declares_its_icon_and_serves_it(visits, fetch, server):
     icon = page.evaluate("() => document.querySelector('link[rel~=icon]')?.href")
     assert icon and icon.startswith(server)
     assert fetch(icon)[0] == 200
+
+
+# --- the theme's features, with its scripts deferred and its icons a cut font (assets.py) -----------
+
+
+def test_the_download_menu_opens_with_the_page_source_and_its_pdf(browser, server):
+    v = Visit(browser, server, server + "chapters/index.html")
+    try:
+        page = v.page
+        menu = page.locator(".dropdown-download-buttons .dropdown-menu")
+        assert not menu.is_visible()
+        page.locator(".dropdown-download-buttons button.dropdown-toggle").click()
+        menu.wait_for(state="visible", timeout=2_000)
+        items = menu.locator(".dropdown-item").all_inner_texts()
+        assert [t.strip() for t in items] == [".md", ".pdf"], items
+        nothing(v.external + v.errors, "requests outside the machine or errors with the download menu")
+    finally:
+        v.close()
+
+
+def test_the_theme_switch_turns_the_page_dark_and_back(browser, server):
+    v = Visit(browser, server, server + "chapters/index.html")
+    try:
+        page = v.page
+        themes = []
+        for _ in range(3):  # the theme's cycle from light: auto (light here), dark, light
+            page.locator(".theme-switch-button:visible").first.click()
+            themes.append(page.evaluate("() => document.documentElement.dataset.theme"))
+        assert themes == ["light", "dark", "light"]
+        nothing(v.external + v.errors, "requests outside the machine or errors with the theme switch")
+    finally:
+        v.close()
+
+
+def test_a_page_opened_from_the_file_system_is_styled_shows_its_icons_and_turns_dark(browser):
+    """The release zip's site, opened as files: the stylesheet applies, the icon font inside it
+    draws the header's icons, the deferred scripts run (the theme switch works), nothing fails."""
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    outside, errors = [], []
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:"))
+            else (outside.append(route.request.url), route.abort("blockedbyclient"))
+        ),
+    )
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((HTML / "chapters" / "index.html").resolve().as_uri(), wait_until="load")
+        page.evaluate("() => document.fonts.ready")
+        assert page.evaluate("() => getComputedStyle(document.querySelector('.bd-header-article')).display") == "flex"
+        icon = page.locator(".bd-header-article .fa-download").first
+        assert icon.evaluate("i => getComputedStyle(i, '::before').content") != "none"
+        loaded = page.evaluate("() => [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+        assert any("Font Awesome" in family for family in loaded), loaded  # the inline font, used
+        assert icon.bounding_box()["width"] > 8  # a glyph, not an empty inline box
+        page.locator(".theme-switch-button:visible").first.click()
+        page.locator(".theme-switch-button:visible").first.click()
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        nothing(outside + errors, "requests outside the files or errors from file://")
+    finally:
+        context.close()

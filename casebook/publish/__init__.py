@@ -15,6 +15,7 @@ Each module does one job for the build, and ``setup`` connects them all:
 - :mod:`.pagemeta` — a description and Open Graph tags on every page;
 - :mod:`.rerun` — the sidebar's "Re-run this book";
 - :mod:`.plotly` — plotly.js served by the book, on the pages with a figure only;
+- :mod:`.assets` — what a page fetches: one stylesheet cut to the site (:mod:`.stylesheet`), deferred scripts;
 - :mod:`.accessibility` — repairs to the theme's markup that axe-core refuses;
 - :mod:`.thebe` — Jupyter Book's sphinx-thebe unhooked (it writes a CDN address);
 - :mod:`.typst_builder` — the whole book as one PDF, written by :mod:`.typst_writer`.
@@ -57,6 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from . import (
         accessibility,
         anchors,
+        assets,
         bibliography,
         casemeta,
         citations,
@@ -88,6 +90,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         rerun,
         plotly,
         accessibility,
+        assets,
     ):
         module.setup(app)
     app.connect("config-inited", _paths)

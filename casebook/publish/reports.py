@@ -66,6 +66,13 @@ class Benchmarks(Directive):
                 ),
                 _table(list(benchmarks.SYNTHETIC_HEADER), synthetic, [10, 14, 16, 26, 16, 18]),
             ]
+        reader = benchmarks.reader_rows(results)
+        if reader:
+            out += [
+                nodes.rubric(text="Reading on a phone"),
+                nodes.paragraph(text=benchmarks.reader_line(results) + " " + benchmarks.READER_TARGETS),
+                _table(list(benchmarks.READER_HEADER), reader, [30, 12, 12, 11, 14, 9, 12]),
+            ]
         if benchmarks.notes(results):
             out += [
                 _subheading("Notes"),
