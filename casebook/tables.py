@@ -332,16 +332,21 @@ TRIANGULATION_SHOWN = (
 
 
 def _leave_one_out(case: Case) -> dict[tuple[str, str], tuple[str, str, str]]:
-    """The cells of :data:`ROBUSTNESS_HEADER`, per claim (kind, id)."""
+    """The cells of :data:`ROBUSTNESS_HEADER`, per claim (kind, id): an interviewee's letter, an
+    organisation as quote attributions name it, an actor group's label; "no"; or "–"."""
     from .robustness import DIMENSIONS, robustness
 
-    actors = case.actors.set_index("id")["label"].astype(str).to_dict()
+    people = case.interviewees
+    names = {
+        "interviewee": {},
+        "organisation": dict(zip(people["organization"], people["short_organization"], strict=True)),
+        "actor": case.actors.set_index("id")["label"].astype(str).to_dict(),
+    }
     cells: dict[tuple[str, str], tuple[str, str, str]] = {}
     for r in robustness(case):
-        values = [r.falls_without[d] for d in DIMENSIONS]
         shown = [
-            ("–" if not r.direct else "no") if v is None else actors.get(v, v) if d == "actor" else v
-            for d, v in zip(DIMENSIONS, values, strict=True)
+            ("no" if r.direct else "–") if v is None else str(names[d].get(v, v))
+            for d, v in ((d, r.falls_without[d]) for d in DIMENSIONS)
         ]
         cells[(r.kind, r.id)] = (shown[0], shown[1], shown[2])
     return cells
@@ -379,13 +384,10 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
         None,
         TRIANGULATION_HEADER,
         tuple(rows),
-        (5, 19, 7, 7, 6, 7, 6, 8, 8, 9, 9, 9),
+        (5, 19, 7, 8, 7, 7, 6, 10, 8, 8, 8, 7),
         ("casebook-sortable",),
         TRIANGULATION_SHOWN,
     )
-
-
-SCHEME_NAMES = {"framework": "framework element", "work_type": "type of work", "actor": "actor group"}
 
 
 def _decimal(value: float | None) -> str:
@@ -429,11 +431,11 @@ def _reading(result) -> list[content.Block]:  # noqa: ANN001 (a casebook.reliabi
         else ""
     )
     kappa = f"Cohen's κ is {_decimal(overall.kappa)} and " if overall.kappa is not None else ""
-    interval = f" (95 % interval {_interval(overall.interval)})" if overall.interval else ""
+    interval = f" (95\u00a0% interval {_interval(overall.interval)})" if overall.interval else ""
     first = (
         f"{number_word(len(result.coders)).capitalize()} coders, {coders_}, coded the same {_plural(n, 'segment')}"
         f"{left}. Over the {_plural(len(codes), 'code')} they applied there, they gave the same answer in"
-        f" {overall.agreed} of {overall.decisions} yes-or-no decisions ({overall.percent:.1f} %); {kappa}"
+        f" {overall.agreed} of {overall.decisions} yes-or-no decisions ({overall.percent:.1f}\u00a0%); {kappa}"
         f"Krippendorff's α is {_decimal(overall.alpha)}{interval}. Percent agreement counts a segment on which"
         " neither coder applied a code as agreement; κ and α discount the agreement chance alone would give, so a"
         " code applied rarely can show high agreement and a low α."
@@ -484,33 +486,34 @@ def _interval(interval: tuple[float, float] | None) -> str:
 
 def _agreement_table(result) -> Table:  # noqa: ANN001 (a casebook.reliability.Reliability)
     """Per code and for all codes: segments, how often each coder applied it, percent
-    agreement, κ, α and α's interval."""
+    agreement, κ, and α with its interval."""
     rows = []
     for a in (*result.codes, result.overall):
+        interval = f" ({_interval(a.interval)})" if a.interval else ""
         rows.append(
             (
                 a.label,
-                SCHEME_NAMES.get(a.scheme or "", "all codes together"),
                 str(a.segments),
                 *(str(n) for n in a.applied),
-                f"{a.percent:.1f} %",
+                f"{a.percent:.1f}",
                 _decimal(a.kappa),
-                _decimal(a.alpha),
-                _interval(a.interval),
+                _decimal(a.alpha) + interval,
             )
         )
+    applied = tuple(f"Applied by {c}" for c in result.coders)
     header = (
         "Code",
         "Code book",
         "Segments",
-        *(f"Applied by {c}" for c in result.coders),
-        "Agreement",
+        *applied,
+        "Agreement (%)",
         "Cohen's κ",
-        "Krippendorff's α",
-        "α, 95 % interval",
+        "Krippendorff's α (95\u00a0% interval)",
     )
-    widths = (20, 14, 9, *(9 for _ in result.coders), 10, 9, 10, 14)
-    return Table("reliability", None, header, tuple(rows), widths)
+    alpha = f"Krippen{SOFT}dorff's α (95\u00a0% interval)"
+    shown = ("Code", f"Seg{SOFT}ments", *applied, f"Agree{SOFT}ment (%)", "Cohen's κ", alpha)
+    widths = (24, 10, *(9 for _ in result.coders), 12, 10, 25)
+    return Table("reliability", None, header, tuple(rows), widths, (), shown)
 
 
 def _disagreements(case: Case, result) -> list[content.Block]:  # noqa: ANN001
