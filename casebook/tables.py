@@ -384,7 +384,7 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
         None,
         TRIANGULATION_HEADER,
         tuple(rows),
-        (5, 19, 7, 8, 7, 7, 6, 10, 8, 8, 8, 7),
+        (5, 14, 7, 8, 7, 7, 6, 10, 8, 8, 10, 10),
         ("casebook-sortable",),
         TRIANGULATION_SHOWN,
     )
@@ -412,8 +412,10 @@ def coding_reliability(case: Case) -> content.Content:
         return content.show(
             content.paragraph(
                 content.strong("One coder: agreement cannot be computed."),
-                f" The case's codings.csv {named}: it holds a single coding of the quotes. Agreement needs a second"
-                " coder who coded the same interviews, each of their codes in a row of its own with the coder's id.",
+                " The case's ",
+                content.code("codings.csv"),
+                f" {named}: it holds a single coding of the quotes. Agreement needs a second coder who coded the"
+                " same interviews, each of their codes in a row of its own with the coder's id.",
             )
         )
     return content.show(*_reading(result), _agreement_table(result).block(), *_disagreements(case, result))
