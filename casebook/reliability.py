@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import krippendorff
 import numpy as np
-import pandas as pd
 
 from .case import Case
 from .schema import WORK_TYPE_LABELS, WORK_TYPES
@@ -217,28 +216,6 @@ def reliability(case: Case, samples: int = SAMPLES, seed: int = SEED) -> Reliabi
         overall = _agreement(pooled, len(codes), None, None, "All codes", samples, seed)
     disagreements.sort(key=lambda d: (order[d.segment], rank.get((d.scheme, d.code), len(rank))))
     return Reliability(names, segments, left_out, tuple(per_code), overall, tuple(disagreements))
-
-
-def summary(result: Reliability) -> pd.DataFrame:
-    """One row per code and one for all codes: segments, percent agreement, κ, α and its interval."""
-    rows = []
-    for a in (*result.codes, *([result.overall] if result.overall else [])):
-        low, high = a.interval if a.interval else (None, None)
-        rows.append(
-            {
-                "scheme": a.scheme or "",
-                "code": a.code or "",
-                "label": a.label,
-                "segments": a.segments,
-                **{f"applied by {c}": n for c, n in zip(result.coders, a.applied, strict=True)},
-                "percent agreement": round(a.percent, 1),
-                "kappa": a.kappa,
-                "alpha": a.alpha,
-                "alpha 2.5%": low,
-                "alpha 97.5%": high,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def _number(value: float | None) -> str:

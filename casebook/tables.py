@@ -505,7 +505,6 @@ def _agreement_table(result) -> Table:  # noqa: ANN001 (a casebook.reliability.R
     applied = tuple(f"Applied by {c}" for c in result.coders)
     header = (
         "Code",
-        "Code book",
         "Segments",
         *applied,
         "Agreement (%)",
