@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -18,6 +18,9 @@ from . import content
 from .book import Linked, inline, number_word
 from .case import Case
 from .schema import WORK_TYPE_LABELS, WORK_TYPES
+
+if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the section is shown
+    from .reliability import Reliability
 
 Cell = str | tuple[str, ...]
 """A cell is plain text (``str``) or a bullet list of items (``tuple``, possibly empty)."""
@@ -421,7 +424,7 @@ def coding_reliability(case: Case) -> content.Content:
     return content.show(*_reading(result), _agreement_table(result).block(), *_disagreements(case, result))
 
 
-def _reading(result) -> list[content.Block]:  # noqa: ANN001 (a casebook.reliability.Reliability)
+def _reading(result: Reliability) -> list[content.Block]:
     from .reliability import SAMPLES
 
     overall, codes = result.overall, result.codes
@@ -463,6 +466,11 @@ def _reading(result) -> list[content.Block]:  # noqa: ANN001 (a casebook.reliabi
         band("tentative", "lies between 0.667 and 0.800", "lie between 0.667 and 0.800"),
         band("low", "stays below 0.667", "stay below 0.667"),
     ]
+    if bands["none"]:  # every coder applied the code to every segment: nothing varies, α is 0/0
+        parts.append(
+            f"for {len(bands['none'])} α cannot be computed, since every coder applied it to every segment"
+            f" ({', '.join(bands['none'])})"
+        )
     second = (
         "Krippendorff (Content Analysis, 2nd edition, 2004, p. 241) advises relying only on codes whose α is at"
         " least 0.800, and drawing only tentative conclusions from those between 0.667 and 0.800. Here "
@@ -486,7 +494,7 @@ def _interval(interval: tuple[float, float] | None) -> str:
     return "–" if interval is None else f"{_decimal(interval[0])} to {_decimal(interval[1])}"
 
 
-def _agreement_table(result) -> Table:  # noqa: ANN001 (a casebook.reliability.Reliability)
+def _agreement_table(result: Reliability) -> Table:
     """Per code and for all codes: segments, how often each coder applied it, percent
     agreement, κ, and α with its interval."""
     rows = []
@@ -517,7 +525,7 @@ def _agreement_table(result) -> Table:  # noqa: ANN001 (a casebook.reliability.R
     return Table("reliability", None, header, tuple(rows), widths, (), shown)
 
 
-def _disagreements(case: Case, result) -> list[content.Block]:  # noqa: ANN001
+def _disagreements(case: Case, result: Reliability) -> list[content.Block]:
     """The segments on which the coders differ, with the quote, and the codes only some applied."""
     if not result.disagreements:
         return [content.paragraph("The coders applied the same codes to every segment compared.")]

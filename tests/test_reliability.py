@@ -110,7 +110,8 @@ def test_a_case_coded_as_krippendorffs_example_gives_its_alpha(tmp_path):
             if yes:
                 rows.append([segment, "framework", "drivers", coder])
     write_csv(folder / "codings.csv", ["excerpt", "scheme", "code", "coder"], rows)
-    result = reliability.reliability(casebook.load(folder))
+    case = casebook.load(folder)
+    result = reliability.reliability(case)
     drivers = next(a for a in result.codes if a.code == "drivers")
     assert (drivers.segments, drivers.agreed, drivers.applied) == (10, 6, (2, 4))
     assert round(drivers.alpha, 3) == 0.095
@@ -118,6 +119,9 @@ def test_a_case_coded_as_krippendorffs_example_gives_its_alpha(tmp_path):
     assert drivers.kappa == pytest.approx((0.6 - 0.56) / (1 - 0.56))
     actions = next(a for a in result.codes if a.code == "actions")
     assert (actions.percent, actions.kappa, actions.alpha) == (100.0, None, None)  # no variation: undefined
+    assert "α cannot be computed, since every coder applied it to every segment (Actions)" in str(
+        tables.coding_reliability(case)
+    )
     # overall: the 20 decisions pooled; alpha as the package computes it on them
     pooled = [[v for s in range(10) for v in (1, KRIPPENDORFF_A[c][s])] for c in (0, 1)]
     assert round(result.overall.alpha, 3) == round(krippendorff.alpha(pooled, level_of_measurement="nominal"), 3)
