@@ -179,6 +179,34 @@ def _verify(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _reliability(args: argparse.Namespace) -> int:
+    """Agreement between the coders of a case (casebook.reliability); writes nothing."""
+    from .reliability import lines, reliability
+
+    root = Path(args.case) if args.case else default_data_dir()
+    print("\n".join(lines(reliability(load(root)), str(root))))
+    return 0
+
+
+def _robustness(args: argparse.Namespace) -> int:
+    """Which claims rest on one interviewee, organisation or actor group (casebook.robustness)."""
+    from .robustness import DIMENSIONS, UnknownSource, lines
+
+    root = Path(args.case) if args.case else default_data_dir()
+    dimension = value = None
+    if args.drop:
+        dimension, _, value = args.drop.partition("=")
+        if dimension not in DIMENSIONS or not value:
+            print(f"--drop takes {'=…, '.join(DIMENSIONS)}=…, e.g. --drop interviewee=B", file=sys.stderr)
+            return 2
+    try:
+        print("\n".join(lines(load(root), str(root), dimension, value)))
+    except UnknownSource as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m casebook", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -256,6 +284,25 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("out", metavar="OUT.zip", help="archive to write (folders are created)")
     e.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")
     e.set_defaults(run=_export)
+    a = sub.add_parser(
+        "reliability",
+        help="agreement between the coders of a case, per code: percent agreement, Cohen's kappa, Krippendorff's"
+        " alpha with a 95%% bootstrap interval, and the disagreements (writes nothing)",
+    )
+    a.add_argument("case", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
+    a.set_defaults(run=_reliability)
+    o = sub.add_parser(
+        "robustness",
+        help="the claims that rest on one interviewee, organisation or actor group; with --drop, the claims that"
+        " would lose every quote and document without it",
+    )
+    o.add_argument("case", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
+    o.add_argument(
+        "--drop",
+        metavar="KIND=VALUE",
+        help="set one source aside: interviewee=B, organisation=Municipality or actor=managers (an id or a label)",
+    )
+    o.set_defaults(run=_robustness)
     return p
 
 

@@ -48,6 +48,12 @@ RULES = """\
 - An activity drawn on an arrow (`institutional_work.relation`) has the arrow's source as
   its actor and the arrow's type of work.
 - `codings.code` comes from the code book named in `codings.scheme`.
+- `codings.coder` is filled in every row or in none. A coder is a short id, letters then
+  a number (`c1`, `c2`, `coder3`); a word without a number (`ana`) is taken for a person's
+  name and refused, unless the case's `datapackage.json` says `"named_coders": true`. Two
+  coders who apply the same code to the same quote give two rows (`q01,framework,drivers,c1`
+  and `q01,framework,drivers,c2`). The book's tables count a code on a quote once,
+  whoever applied it; `python -m casebook reliability` and the coding page compare the coders.
 - `evidence.claim_id` exists in the file named by `claim_type`; `evidence.evidence_id`
   exists in the file named by `evidence_type`, and is empty only for a `synthesis`, which
   needs a note. A row whose `support` is `partial` needs a note too: it says which part of

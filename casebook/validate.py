@@ -469,6 +469,60 @@ def partial_support_note_problems(case: _Folder) -> Iterator[Problem]:
             yield Problem(case.shown("evidence"), line, "note", message)
 
 
+CODER_ID = re.compile(r"[a-z]{1,6}[0-9]{1,3}")
+"""A coder as a published case names them: a short id, letters then a number (c1, c2, coder3).
+A word without a number (ana, Smith) is taken for a person's name."""
+NAMED_CODERS = "named_coders"
+"""The property of a case's datapackage.json that allows coders' names (``true``)."""
+
+
+def _names_coders(root: Path) -> bool:
+    try:
+        descriptor = json.loads((root / schema.DESCRIPTOR_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(descriptor, dict) and descriptor.get(NAMED_CODERS) is True
+
+
+def coder_problems(case: _Folder) -> Iterator[Problem]:
+    """``codings.coder``: filled in every row or in none (a case has one unnamed coder, or every
+    coding says whose it is); a short id, never a person's name, unless the case allows names;
+    and, with no coder named, no code given twice to a quote (the key's empty cell is a value)."""
+    rows = list(case.rows("codings"))
+    named = [(line, row["coder"]) for line, row in rows if row["coder"] is not None]
+    shown = case.shown("codings")
+    if named and len(named) < len(rows):
+        coders = ", ".join(dict.fromkeys(str(c) for _, c in named))
+        for line, row in rows:
+            if row["coder"] is None:
+                message = (
+                    f"is empty, but other rows name their coder ({coders}): name the coder of every row, or of none"
+                )
+                yield Problem(shown, line, "coder", message)
+    if not _names_coders(case.root):
+        first: dict[str, list[int]] = {}
+        for line, coder in named:
+            if not CODER_ID.fullmatch(str(coder)):
+                first.setdefault(str(coder), []).append(line)
+        for coder, lines in first.items():
+            more = f" (and {_plural(len(lines) - 1, 'more row')})" if len(lines) > 1 else ""
+            yield Problem(
+                shown,
+                lines[0],
+                "coder",
+                f"{coder!r} looks like a person's name{more}: a coder is a short id, letters then a number (c1, c2);"
+                f' a case names its coders only if its datapackage.json says "{NAMED_CODERS}": true',
+            )
+    seen: dict[tuple[Value, ...], int] = {}
+    for line, row in rows:
+        if row["coder"] is None:
+            key = (row["excerpt"], row["scheme"], row["code"])
+            if key in seen:
+                message = f"duplicate excerpt/scheme/code {key!r}; first used in row {seen[key]}"
+                yield Problem(shown, line, "code", message)
+            seen.setdefault(key, line)
+
+
 def _descriptor_problems(root: Path) -> Iterator[Problem]:
     """The folder's own datapackage.json must describe the tables casebook expects."""
     path = root / schema.DESCRIPTOR_NAME
@@ -516,5 +570,6 @@ def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
     problems.extend(_foreign_key_problems(case))
     problems.extend(_rule_problems(case))
     problems.extend(partial_support_note_problems(case))
+    problems.extend(coder_problems(case))
     problems.extend(_empty_problems(case))
     return tables, problems

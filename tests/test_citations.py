@@ -88,7 +88,11 @@ def test_triangulation_counts_follow_one_evidence_row(case_copy):
         for r in tables.triangulation(casebook.load(case_copy)).frame.itertuples(index=False)
         if r[0] == before[bare].claim.mark
     )
-    assert row[2:5] == ("1", "1", "1") and row[-2:] == ("interviews", "single source")
+    assert row[2:5] == ("1", "1", "1") and row[7:9] == ("interviews", "single source")
+    # ... and it now rests on that one interviewee, their organisation and their actor group
+    person = case.interviewees.set_index("id").loc[quote["interviewee"]]
+    group = case.actors.set_index("id").loc[person["actor"], "label"]
+    assert row[9:] == (str(quote["interviewee"]), person["organization"], group)
     assert {k: v for k, v in after.items() if k != bare} == {k: v for k, v in before.items() if k != bare}
 
 

@@ -191,7 +191,7 @@ def test_code_book_counts_a_quote_of_an_actor_group_once(case_copy):
 
     before = count(case)
     with (case_copy / "codings.csv").open("a", encoding="utf-8") as out:
-        out.write(f"{quote['id']},actor,{group}\n")
+        out.write(f"{quote['id']},actor,{group},\n")
     assert count(casebook.load(case_copy)) == before
 
 

@@ -52,6 +52,21 @@ def _citations(app: Sphinx) -> tuple[dict[str, list[Any]], dict[str, Any]]:
     return app._casebook_citations  # type: ignore[attr-defined]
 
 
+def _leave_one_out(app: Sphinx) -> dict[str, str]:
+    """Once a build: by claim label, what the claim would not survive (casebook.robustness):
+    "Rests on one interviewee: B; …", that it holds, or nothing (no quote or document)."""
+    if getattr(app, "_casebook_leave_one_out", None) is None:
+        from ..evidence import claim_label
+        from ..robustness import robustness, sentence
+
+        case_ = case(app)
+        actors = case_.actors.set_index("id")["label"].astype(str).to_dict()
+        app._casebook_leave_one_out = {  # type: ignore[attr-defined]
+            claim_label(r.kind, r.id): sentence(r, actors) for r in robustness(case_)
+        }
+    return app._casebook_leave_one_out  # type: ignore[attr-defined]
+
+
 def _store(env: BuildEnvironment) -> dict[str, dict[str, list[str]]]:
     """docname -> passage id -> the ids of the sections around its paragraph."""
     if not hasattr(env, "casebook_paragraphs"):
@@ -106,6 +121,7 @@ def _shown(app: Sphinx, passage: str) -> list[dict[str, Any]]:
             "claim": [c.mark, c.text, c.shown_in, c.where, c.label],
             "sources": [[s.kind, s.id, s.title, s.detail, s.caveat, s.note] for s in c.sources],
             "support": [support[c.label].basis, support[c.label].flag, support[c.label].direct_sources],
+            "leave_one_out": _leave_one_out(app)[c.label],
         }
         for c in citing.get(passage, [])
     ]
@@ -212,6 +228,8 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
         f"{_count(len(support.interviewees), 'interviewee')} quoted, "
         f"{_count(len(support.documents), 'document')}{flag}.</p>"
     )
+    if _leave_one_out(app)[claim.label]:
+        parts.append(f'<p class="casebook-evidence-robustness">{_t(_leave_one_out(app)[claim.label])}</p>')
     parts.append(
         f'<p class="casebook-evidence-links"><a href="{_href(app, docname, claim.label)}">'
         f"Entry {claim.mark} in the Evidence appendix</a> "

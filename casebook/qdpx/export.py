@@ -80,7 +80,7 @@ class Source:
 def sources(case: Case) -> tuple[Source, ...]:
     """One source per quote, in the order of ``excerpts.csv``, with its codes in the
     order of ``codings.csv`` and the actor group of the person quoted last."""
-    codings = case.codings
+    codings = case.codings.drop_duplicates(["excerpt", "scheme", "code"])  # one coding per code, whoever coded
     groups = case.interviewees.set_index("id")["actor"]
     result = []
     for quote in case.excerpts.itertuples():
