@@ -2,7 +2,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 # jupyter-book build, with the kernels of the notebooks a change makes stale started first
-# (casebook/publish/kernels.py); any jupyter-book build option passes through.
+# (casebook/publish/notebooks/prefetch.py); any jupyter-book build option passes through.
 JB     := $(VENV)/bin/python -m casebook build
 CASE   ?= data
 STRICT := -W -n --keep-going
@@ -25,9 +25,12 @@ else
   BUILD_ROOT := _build/cases/$(notdir $(abspath $(CASE)))
   FIGURES    := $(BUILD_ROOT)/_build/figures
 endif
-# The case's name (its datapackage.json) names the downloads the site offers and the release
-# bundle; casebook/publish/casemeta.py links the pages to the same names.
-NAME := $(shell python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' $(CASE)/datapackage.json 2>/dev/null || echo case)
+# The case's name (its datapackage.json, else its folder's) names the downloads the site offers
+# and the release bundle: asked of the package (casebook/paths.py), which names them for the
+# pages too. Expanded when a recipe runs, after setup has made the virtual environment.
+PDF_NAME  = $(shell $(PY) -m casebook name $(CASE) --file pdf)
+QDPX_NAME = $(shell $(PY) -m casebook name $(CASE) --file qdpx)
+BUNDLE    = $(shell $(PY) -m casebook name $(CASE) --file bundle)
 OUT  := $(BUILD_ROOT)/_build
 HTML := $(OUT)/html
 # The notebooks take Figure 1's SVG from here when it shows the current figure (casebook.figures).
@@ -51,10 +54,6 @@ INPUTS := $(BOOK_FILES) $(wildcard $(CASE)/*) $(PACKAGE_FILES) requirements.txt
 HTML_STAMP := $(HTML)/.casebook-built
 PDF_FILE   := $(OUT)/typst/book.pdf
 BOOK_STAMP := $(OUT)/.casebook-book-built
-
-PDF_NAME  := $(NAME).pdf
-QDPX_NAME := $(NAME).qdpx
-DATA_NAME := $(NAME)-data.zip
 
 .PHONY: help setup lock check figures html pdf book preview test test-fast lint verify audit dist bench clean
 
@@ -120,7 +119,7 @@ audit: html  ## the fidelity audit: every paragraph of prose against the source 
 	$(PY) scripts/audit.py check
 
 dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=folder for another case
-	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(NAME).zip --add $(HTML)/$(QDPX_NAME)
+	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(BUNDLE) --add $(HTML)/$(QDPX_NAME)
 
 bench: setup  ## time what the user runs (make html, make book) beside a bare Jupyter Book, tests and large synthetic cases, in a copy (_build/.bench): benchmarks/results.json; REPEAT=3
 	$(PY) scripts/bench.py --repeat $(REPEAT)

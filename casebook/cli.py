@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from .case import Case, CaseError, default_data_dir, load
-from .validate import check
+from . import paths
+from .case import Case, CaseError, check, default_data_dir, load
 
 
 def _case(args: argparse.Namespace) -> Case:
@@ -29,9 +29,23 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _name(args: argparse.Namespace) -> int:
+    from .case import about
+
+    name = about(Path(args.case) if args.case else default_data_dir()).name
+    print(
+        paths.bundle(name)
+        if args.file == "bundle"
+        else getattr(paths.downloads(name), args.file)
+        if args.file
+        else name
+    )
+    return 0
+
+
 def _dictionary(args: argparse.Namespace) -> int:
     from .case import about
-    from .dictionary import markdown
+    from .case.dictionary import markdown
 
     info = about(Path(args.case) if args.case else default_data_dir())
     sys.stdout.write(markdown(info.title, info.description))
@@ -63,12 +77,11 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _dist(args: argparse.Namespace) -> int:
-    from . import release
-    from .figures import FIGURES_ENV
+    from .reproducibility import release
 
     project = Path(args.project).resolve()
     extra = [Path(p) for p in args.add]
-    figures = args.figures or os.environ.get(FIGURES_ENV)
+    figures = args.figures or os.environ.get(paths.FIGURES_ENV)
     try:
         out = release.write(
             project,
@@ -90,7 +103,8 @@ def _dist(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from . import qdpx, release
+    from . import qdpx
+    from .reproducibility import release
 
     case = _case(args)
     write = {
@@ -136,13 +150,13 @@ def _import(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     """``jupyter-book build`` (the options after SOURCE passed on as given), with the kernels
-    of the notebooks the change makes stale started first (casebook.publish.kernels)."""
-    from .publish.kernels import start_ahead
+    of the notebooks the change makes stale started first (casebook.publish.notebooks.prefetch)."""
+    from .publish.notebooks.prefetch import start_ahead
 
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--path-output")
     output = options.parse_known_args(args.jupyter_book)[0].path_output or args.source
-    start_ahead(Path(output) / "_build" / ".doctrees")  # where Jupyter Book keeps the doctrees
+    start_ahead(paths.doctrees(output))
     from jupyter_book.cli.main import main as jupyter_book
 
     try:
@@ -169,7 +183,7 @@ def _exit_now(code: int) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .verify import verify
+    from .reproducibility.verify import verify
 
     checks = verify(Path(args.project).resolve(), Path(args.data).resolve() if args.data else None)
     for result in checks:
@@ -199,6 +213,14 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("folder", help="the folder to create (must not hold files yet)")
     i.add_argument("--from", dest="source", help="copy this case folder instead (e.g. examples/teaching-case)")
     i.set_defaults(run=_init)
+    n = sub.add_parser(
+        "name",
+        help="print the case's name (its datapackage.json; else its folder's), or the name of one of its files",
+        description="What the Makefile asks: the name that names a case's downloads and release bundle.",
+    )
+    n.add_argument("case", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
+    n.add_argument("--file", choices=["pdf", "qdpx", "data", "bundle"], help="the name of this file instead")
+    n.set_defaults(run=_name)
     d = sub.add_parser("dictionary", help="print the data dictionary (data/README.md) made from the schema")
     d.add_argument("--case", help="title it for this case folder (default: the book's own case)")
     d.set_defaults(run=_dictionary)

@@ -17,7 +17,7 @@ import pandas as pd
 from . import content
 from .book import attribution_text
 from .case import Case
-from .schema import CLAIM_TABLES
+from .case.schema import CLAIM_TABLES
 
 SHOWN_IN = {"activity": "Table 1", "finding": "Table 3", "relation": "Figure 1"}
 """Where the book shows each kind of claim (of :data:`casebook.schema.CLAIM_TABLES`)."""

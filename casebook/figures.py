@@ -32,9 +32,11 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .case import Case
+from .case.schema import WORK_TYPES
 from .files import sha256
 from .network import graph
-from .schema import WORK_TYPES
+from .paths import FIGURES_ENV
+from .style import WORK_COLOURS
 
 CAPTION = "The institutional work of key actors in the collaborative governance model"
 LABEL = "figure-1"
@@ -42,8 +44,6 @@ WIDTH, HEIGHT = 1100, 760  # pixels of the static twins
 CANVAS_W, CANVAS_H = 12.0, 8.0  # layout units
 FONT = "DejaVu Sans, Arial, sans-serif"
 
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
-WORK_COLOURS = {"political": "#0072B2", "technical": "#D55E00", "cultural": "#009E73"}
 STATUS_DASH = {"performed": "solid", "attempted": "dash", "missing": "dot"}
 STATUS_TEXT = {"performed": "performed", "attempted": "attempted", "missing": "needed but missing"}
 ELEMENT_FILL = ["#f4f6f8", "#e8eef4", "#dfe7ef", "#d5dfea"]  # by depth
@@ -593,11 +593,6 @@ class FigureBundle:
         from . import content
 
         return content.show(content.media(self.html, self.svg, "image/svg+xml", self.alt))._repr_mimebundle_()
-
-
-FIGURES_ENV = "CASEBOOK_FIGURES"
-"""Environment variable naming the folder ``make figures`` writes (``figures/`` for the
-book's own case); the book takes the SVG from there when it shows the current figure."""
 
 
 STATIC_KEY = "figure1.static.sha256"

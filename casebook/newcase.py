@@ -15,8 +15,9 @@ import json
 import shutil
 from pathlib import Path
 
-from . import schema
-from .dictionary import markdown
+from .case import schema
+from .case.dictionary import markdown
+from .paths import DESCRIPTOR
 
 
 class FolderNotEmpty(Exception):
@@ -28,7 +29,7 @@ def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FolderNotEmpty(f"{folder}: already exists and is not an empty folder; choose a new one")
-    names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
+    names = [DESCRIPTOR] + [r.path for r in schema.all_resources()]
     if source is not None:
         source = Path(source)
         missing = [n for n in names if not (source / n).is_file()]
@@ -47,11 +48,9 @@ def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
         title=f"The case in {folder.name}",
         description="What the case is about: fill this in.",
     )
-    (folder / schema.DESCRIPTOR_NAME).write_text(
-        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    written.append(folder / schema.DESCRIPTOR_NAME)
-    for res in schema.resources_():
+    (folder / DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    written.append(folder / DESCRIPTOR)
+    for res in schema.all_resources():
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerow(res.field_names)
         (folder / res.path).write_text(buffer.getvalue(), encoding="utf-8")
@@ -70,7 +69,7 @@ def problems_after_edit(
     lives in a temporary folder, printed as ``shown_as``; ``source`` is never written."""
     import tempfile
 
-    from .validate import check
+    from .case import check
 
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / shown_as
@@ -98,10 +97,9 @@ def qda_round_trip(source: Path | str, shown_as: str = "my-case", codebook_as: s
     ``casebook check`` then says remains to fill in."""
     import tempfile
 
-    from .case import load
+    from .case import check, load
     from .qdpx import import_project, write_qdpx
     from .qdpx.importer import summary
-    from .validate import check
 
     with tempfile.TemporaryDirectory() as tmp:
         project = write_qdpx(load(source), Path(tmp) / "project.qdpx")

@@ -17,7 +17,7 @@ import pandas as pd
 from . import content
 from .book import Linked, inline
 from .case import Case
-from .schema import WORK_TYPE_LABELS, WORK_TYPES
+from .case.schema import WORK_TYPE_LABELS, WORK_TYPES
 
 Cell = str | tuple[str, ...]
 """A cell is plain text (``str``) or a bullet list of items (``tuple``, possibly empty)."""

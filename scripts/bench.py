@@ -709,7 +709,7 @@ def machine_info(started: str, load_before: tuple[float, ...]) -> dict[str, Any]
 def summary(results: dict[str, Any]) -> str:
     """The printed table: every measurement, its median, spread, repeats, target, PASS/MISS."""
     sys.path.insert(0, str(ROOT))
-    from casebook.benchmarks import amount, machine_line
+    from casebook.reproducibility.benchmarks import amount, machine_line
 
     rows = [("measurement", "median", "min-max", "n", "target", "")]
     for name, m in results["measurements"].items():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 
@@ -85,29 +84,6 @@ def test_a_changed_or_unrecorded_paragraph_is_reported():
     seed["the-debate:2"] = "Initially, the concept was linked to the use of ICT and open data."
     assert "shares only" in audit.problems([p], [wrong], seed)[0]
     assert audit.problems([p], [{**row, "digest": p.digest}], seed) == []
-
-
-def test_a_missing_or_stray_passage_anchor_fails_the_build(caplog, tmp_path):
-    """The extension's check (run by every build) names passages.csv's row and the page."""
-    from casebook.publish import anchors
-
-    std = SimpleNamespace(
-        anonlabels={"passage-context-covenant": ("chapters/04", "x"), "passage-nowhere": ("chapters/05", "y")}
-    )
-    env = SimpleNamespace(get_domain=lambda name: std)
-    app = SimpleNamespace(config=SimpleNamespace(casebook_passage_anchors=True))
-    messages = []
-    real = anchors.logger.warning
-    anchors.logger.warning = lambda message, **kw: messages.append((message, kw.get("location")))
-    try:
-        anchors.check_passage_anchors(app, env)
-    finally:
-        anchors.logger.warning = real
-    missing = [m for m, _ in messages if "has no paragraph anchor" in m]
-    assert len(missing) == len(casebook.load(DATA).passages) - 1
-    assert missing[0].startswith(f"{DATA / 'passages.csv'}:2:id: passage 'method-setting'")
-    stray = ("the anchor {#passage-nowhere} names no passage of " + str(DATA / "passages.csv"), "chapters/05")
-    assert stray in messages
 
 
 @needs_seed

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import casebook
-from casebook import schema
-from casebook.dictionary import markdown
+from casebook.case import schema
+from casebook.case.dictionary import markdown
 from conftest import DATA, ROOT, row_of, set_cell
 
 

@@ -1,20 +1,19 @@
 """The book re-runs only the notebooks a data change can affect: each notebook's tables
 are logged as it runs (a table read, or only counted), and a rebuild re-executes a
-notebook only when what it used changed. No book is built here: the Sphinx hook is
-called on a stand-in environment."""
+notebook only when what it used changed. No book is built here: what the Sphinx hook asks
+(casebook.publish.notebooks.tracking) needs no Sphinx (tests/sphinx/ builds a small book)."""
 
 from __future__ import annotations
 
 import csv
 import shutil
 from pathlib import Path
-from types import SimpleNamespace
 
 import casebook
 from casebook import book
-from casebook.book import DEPENDENCY_LOG_ENV
-from casebook.case import DATA_ENV
-from casebook.publish import dependencies
+from casebook.paths import DATA_ENV, DEPENDENCY_LOG_ENV
+from casebook.publish.notebooks import prefetch, tracking
+from casebook.publish.notebooks.tracking import NotebookState
 from conftest import ROOT, set_cell
 
 TEACHING = ROOT / "examples" / "teaching-case"
@@ -52,21 +51,16 @@ def test_tables_of_another_case_folder_are_logged_with_its_path(case_copy, monke
 
 
 def outdated(case_dir: Path, deps: dict[str, set[str]], previous: dict[str, str], monkeypatch) -> set[str]:
+    """The notebook pages (all of ``deps``) a build against ``case_dir`` re-reads after one against ``previous``."""
     monkeypatch.setenv(DATA_ENV, str(case_dir))
-    env = SimpleNamespace(
-        found_docs=set(deps),
-        casebook_deps=deps,
-        casebook_fingerprints=previous,
-        casebook_report_docs=set(),
-        doc2path=lambda doc, base=True: f"{doc}.ipynb",
-    )
-    return set(dependencies.outdated(None, env, set(), set(), set()))
+    touched = tracking.changes(previous, deps).touched
+    return set(tracking.outdated(deps, lambda doc: True, deps, touched))
 
 
 def state(case_dir: Path, monkeypatch) -> dict[str, str]:
     monkeypatch.setenv(DATA_ENV, str(case_dir))
-    out = dependencies.fingerprints(case_dir)
-    out.update(dependencies.case_fingerprints(TEACHING.resolve(), f"{TEACHING.resolve()}|"))
+    out = tracking.fingerprints(case_dir)
+    out.update(tracking.case_fingerprints(TEACHING.resolve(), f"{TEACHING.resolve()}|"))
     return out
 
 
@@ -98,7 +92,7 @@ def test_a_change_in_another_case_folder_reruns_only_its_readers(case_copy, monk
     teaching = tmp_path / "teaching-case"
     shutil.copytree(TEACHING, teaching)
     deps = {**DEPS, "fork": {f"{teaching.resolve()}|actors"}}
-    before = dependencies.fingerprints(case_copy) | dependencies.case_fingerprints(teaching, f"{teaching.resolve()}|")
+    before = tracking.fingerprints(case_copy) | tracking.case_fingerprints(teaching, f"{teaching.resolve()}|")
     assert outdated(case_copy, deps, dict(before), monkeypatch) == set()
     set_cell(teaching, "actors.csv", 2, "label", "A renamed group")
     assert outdated(case_copy, deps, dict(before), monkeypatch) == {"fork"}
@@ -126,50 +120,43 @@ def test_table3_depends_on_how_many_activities_there_are_not_on_their_text(monke
             assert (number.mark, number.label) == (claims[(kind, ident)].mark, claims[(kind, ident)].label)
 
 
-# --- the record from which casebook build starts kernels before Sphinx (casebook.publish.kernels) ---
+# --- the record from which casebook build starts kernels before Sphinx (.notebooks.prefetch) ---
 
 
 def recorded(case_copy: Path, tmp_path: Path, monkeypatch, deps: dict[str, set[str] | None]) -> Path:
     """A build's record of notebooks (each read just now) against the case as it is now."""
-    from casebook.publish import kernels
-
     monkeypatch.setenv(DATA_ENV, str(case_copy))
     notebooks = {}
     for doc, used in deps.items():
         source = tmp_path / f"{doc}.ipynb"
         source.write_text("{}", encoding="utf-8")
-        notebooks[doc] = (source, source.stat().st_mtime_ns // 1000 + 1, used)
+        reads = None if used is None else frozenset(used)
+        notebooks[doc] = NotebookState(source, source.stat().st_mtime_ns // 1000 + 1, reads)
     doctrees = tmp_path / "doctrees"
-    kernels.write_record(doctrees, notebooks, state(case_copy, monkeypatch), 2, 60)
+    prefetch.write_record(doctrees, notebooks, state(case_copy, monkeypatch), 2, 60)
     return doctrees
 
 
 def test_the_record_predicts_the_notebooks_sphinx_will_rerun(case_copy, monkeypatch, tmp_path):
-    from casebook.publish import kernels
-
     doctrees = recorded(case_copy, tmp_path, monkeypatch, {**DEPS, "never-read": None})
-    assert kernels.predicted(doctrees)[0] == ["never-read"]  # no recorded reads: always re-run
+    assert prefetch.predicted(doctrees).stale == ["never-read"]  # no recorded reads: always re-run
     set_cell(case_copy, "institutional_work.csv", 2, "activity", "An activity reworded")
-    assert kernels.predicted(doctrees)[0] == ["never-read", "table-1"]
-    assert outdated(case_copy, DEPS, kernels.predicted(doctrees)[1]["fingerprints"], monkeypatch) == {"table-1"}
+    assert prefetch.predicted(doctrees).stale == ["never-read", "table-1"]
+    assert outdated(case_copy, DEPS, prefetch.predicted(doctrees).record["fingerprints"], monkeypatch) == {"table-1"}
 
 
 def test_a_notebook_edited_since_the_record_is_predicted(case_copy, monkeypatch, tmp_path):
     import os
 
-    from casebook.publish import kernels
-
     doctrees = recorded(case_copy, tmp_path, monkeypatch, DEPS)
-    assert kernels.predicted(doctrees)[0] == []
+    assert prefetch.predicted(doctrees).stale == []
     later = (tmp_path / "appendix.ipynb").stat().st_mtime_ns + 10**9
     os.utime(tmp_path / "appendix.ipynb", ns=(later, later))
-    assert kernels.predicted(doctrees)[0] == ["appendix"]
+    assert prefetch.predicted(doctrees).stale == ["appendix"]
 
 
 def test_no_record_or_a_foreign_one_starts_nothing_ahead(monkeypatch, tmp_path):
-    from casebook.publish import kernels
-
-    assert kernels.predicted(tmp_path) is None and kernels.start_ahead(tmp_path) == 0
+    assert prefetch.predicted(tmp_path) is None and prefetch.start_ahead(tmp_path) == 0
     foreign = (
         "not json",
         '{"schema": 99}',
@@ -177,6 +164,6 @@ def test_no_record_or_a_foreign_one_starts_nothing_ahead(monkeypatch, tmp_path):
         '{"schema": 1, "fingerprints": {}, "notebooks": {"a": {"path": "a", "read": "x", "deps": []}}}',
     )
     for text in foreign:
-        kernels.record_path(tmp_path).write_text(text, encoding="utf-8")
-        assert kernels.predicted(tmp_path) is None and kernels.start_ahead(tmp_path) == 0
-    assert kernels.take_ahead() is None
+        prefetch.record_path(tmp_path).write_text(text, encoding="utf-8")
+        assert prefetch.predicted(tmp_path) is None and prefetch.start_ahead(tmp_path) == 0
+    assert prefetch.take_ahead() is None

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook import release
+from casebook.reproducibility import release
 from conftest import ROOT, TOOLS
 
 CITATION = ROOT / "CITATION.cff"

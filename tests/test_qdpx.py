@@ -15,9 +15,9 @@ from lxml import etree
 
 import casebook
 from casebook import qdpx
+from casebook.case.schema import WORK_TYPES
 from casebook.cli import main
 from casebook.qdpx.codebook import split_marker
-from casebook.schema import WORK_TYPES
 from conftest import DATA, ROOT, row_of, set_cell
 
 SCHEMAS = ROOT / "tests" / "refi-qda"  # copies of the REFI-QDA schemas (MIT), see SOURCE.md there

@@ -19,9 +19,9 @@ import pytest
 
 import casebook
 from casebook import qdpx
-from casebook.case import _to_frame
+from casebook.case import check
+from casebook.case.model import _to_frame
 from casebook.cli import main
-from casebook.validate import check
 from conftest import DATA, ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook import release
+from casebook.reproducibility import release
 from conftest import ROOT
 
 

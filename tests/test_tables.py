@@ -195,7 +195,7 @@ def test_code_book_counts_a_quote_of_an_actor_group_once(case_copy):
 
 
 def test_errata_headings_cover_every_kind_the_schema_allows():
-    from casebook import schema
+    from casebook.case import schema
 
     assert tuple(tables.ERRATA_KINDS) == schema.resource("errata").field("kind").enum
 

@@ -13,7 +13,7 @@ import pytest
 from lxml import html as lxml_html
 
 from casebook import book, case, load, newcase, tables
-from casebook.validate import check
+from casebook.case import check
 from conftest import ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"
@@ -50,7 +50,7 @@ def test_the_teaching_case_is_not_the_turin_case():
 
 
 def test_init_writes_a_blank_case_whose_check_lists_what_to_fill_in(tmp_path):
-    from casebook.validate import NEEDED
+    from casebook.case.validate import NEEDED
 
     target = tmp_path / "my-case"
     written = newcase.create(target)
@@ -144,7 +144,7 @@ def test_every_page_of_its_pdf_says_the_case_is_fictional():
 
 
 def test_the_teaching_case_readme_carries_the_current_data_dictionary():
-    from casebook.dictionary import markdown
+    from casebook.case.dictionary import markdown
 
     info = case.about(TEACHING)
     body = markdown(info.title, info.description).split("## Rules every file follows", 1)[1]
@@ -159,7 +159,7 @@ def test_its_release_bundle_describes_the_teaching_case_not_turin(tmp_path):
     import json
     import zipfile
 
-    from casebook import release
+    from casebook.reproducibility import release
 
     if not (HTML / "index.html").is_file():
         pytest.skip("the teaching case's book is not built")

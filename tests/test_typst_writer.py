@@ -9,10 +9,10 @@ import subprocess
 
 import pytest
 from docutils import nodes
-from sphinx import addnodes
 
 from casebook.publish.typst_builder import TEMPLATE, explain
 from casebook.publish.typst_writer import Part, TypstWriter, UnsupportedNode, part_heading, string, text
+from sphinx import addnodes
 
 
 def writer(**kw) -> TypstWriter:

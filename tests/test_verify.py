@@ -8,7 +8,7 @@ import sys
 import nbformat
 
 import casebook
-from casebook import verify
+from casebook.reproducibility import verify
 from conftest import DATA, ROOT, row_of, set_cell
 
 CHAPTERS = ROOT / "chapters"
@@ -27,7 +27,7 @@ def test_committed_tables_and_figure_match_the_data():
 
 def test_a_notebook_re_executed_from_data_matches_its_committed_outputs():
     path = CHAPTERS / "appendix-1-interviewees.ipynb"
-    check = verify.compare_notebook(committed()[path.name], verify.execute(path, DATA), path.name)
+    check = verify.compare_notebook(committed()[path.name], verify.execute_notebook(path, DATA), path.name)
     assert check.ok, str(check)
 
 
@@ -36,7 +36,7 @@ def test_changing_a_data_cell_without_rebuilding_fails_verify(case_copy):
     tables = verify.compare_tables(casebook.load(case_copy), committed())
     assert [c.ok for c in tables] == [True, False, True]
     path = CHAPTERS / "appendix-1-interviewees.ipynb"
-    check = verify.compare_notebook(committed()[path.name], verify.execute(path, case_copy), path.name)
+    check = verify.compare_notebook(committed()[path.name], verify.execute_notebook(path, case_copy), path.name)
     assert not check.ok and "outputs differ" in str(check)
 
 

@@ -81,7 +81,7 @@ def markdown(title: str, description: str = "") -> str:
 
     about_ = "\n".join(textwrap.wrap(description, 88)) + "\n\n" if description else ""
     out = [f"# Data dictionary: {title}\n\n{about_}{GENERIC}{COMMON}"]
-    for res in schema.resources_():
+    for res in schema.all_resources():
         links = _links(res)
         out.append(f"### `{res.path}` — {res.title}\n\n{res.description}\n")
         key = ", ".join(f"`{k}`" for k in res.primary_key)

@@ -5,22 +5,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from ..files import sha256
+from ..paths import DESCRIPTOR, default_data_dir
 from . import schema
-from .files import sha256
 from .validate import Problem, Table, check
 
 if TYPE_CHECKING:  # pandas is imported when a table is first made a frame: a build's
     import pandas as pd  # early steps (casebook build, the fingerprints) do without it
-
-DATA_ENV = "CASEBOOK_DATA"
-"""Environment variable naming the case folder the book is built from."""
 
 ROWS = "#rows"
 """Suffix of a read of the number of rows of a table only (see :meth:`Case.count`)."""
@@ -64,6 +61,7 @@ class Case:
 
     root: Path
     _frames: Mapping[str, pd.DataFrame]
+    _lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict, repr=False, compare=False)
     on_read: Reader | None = field(default=None, repr=False, compare=False)
     _used: set[str] = field(default_factory=set, repr=False, compare=False)
 
@@ -94,6 +92,16 @@ class Case:
         """Names of the tables handed out so far, and ``name#rows`` for those only counted
         (what a notebook depends on)."""
         return frozenset(self._used)
+
+    def path(self, name: str) -> Path:
+        """The file table ``name`` was read from."""
+        return self.root / schema.resource(name).path
+
+    def lines(self, name: str) -> tuple[int, ...]:
+        """For each row of table ``name``, in order, the line of its file it was read from (the
+        header is line 1): where a message about that row points (``file:line:column``)."""
+        self._frame(name)
+        return self._lines[name]
 
     def table(self, name: str) -> pd.DataFrame:
         """The table ``name`` (a resource of ``casebook/datapackage.json``)."""
@@ -222,7 +230,7 @@ class Case:
 
     def checksums(self) -> dict[str, str]:
         """SHA-256 of every file of the case folder that casebook reads."""
-        names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
+        names = [DESCRIPTOR] + [r.path for r in schema.all_resources()]
         return {n: sha256(self.root / n) for n in names}
 
 
@@ -244,7 +252,7 @@ def about(root: Path | str | None = None) -> About:
     :func:`default_data_dir`), from its ``datapackage.json``; empty strings where absent."""
     root = Path(root) if root is not None else default_data_dir()
     try:
-        descriptor = json.loads((root / schema.DESCRIPTOR_NAME).read_text(encoding="utf-8"))
+        descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         descriptor = {}
     if not isinstance(descriptor, dict):
@@ -260,20 +268,6 @@ def about(root: Path | str | None = None) -> About:
     )
 
 
-def default_data_dir() -> Path:
-    """The case folder to use: ``$CASEBOOK_DATA`` if set, else the ``data/`` folder (one
-    holding a ``datapackage.json``) of the working directory or the nearest folder above
-    it — so a notebook in ``chapters/`` finds its book's ``data/`` — else ``./data``."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env)
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "data" / schema.DESCRIPTOR_NAME).is_file():
-            return folder / "data"
-    return Path("data")
-
-
 def load(root: Path | str | None = None, on_read: Reader | None = None) -> Case:
     """Read, validate and return the case in ``root`` (default: :func:`default_data_dir`).
 
@@ -286,4 +280,5 @@ def load(root: Path | str | None = None, on_read: Reader | None = None) -> Case:
     if problems:
         raise CaseError(root, problems)
     frames = {name: _to_frame(table) for name, table in tables.items()}
-    return Case(root=root, _frames=MappingProxyType(frames), on_read=on_read)
+    lines = {name: tuple(table.lines) for name, table in tables.items()}
+    return Case(root=root, _frames=MappingProxyType(frames), _lines=MappingProxyType(lines), on_read=on_read)

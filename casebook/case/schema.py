@@ -1,19 +1,20 @@
 """The schema every case folder follows: a Frictionless data-package descriptor.
 
-The canonical descriptor ships inside the package (``casebook/datapackage.json``) so
+The canonical descriptor ships inside the package (``casebook/case/datapackage.json``) so
 that any folder of CSVs, this edition's ``data/`` or a student's copy, is checked
 against the same contract the tables, Figure 1 and the book are written for.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
-DESCRIPTOR_NAME = "datapackage.json"
+from ..paths import DESCRIPTOR
 
 
 @dataclass(frozen=True)
@@ -63,10 +64,14 @@ class Resource:
 
 
 @cache
+def _parsed() -> dict[str, Any]:
+    return json.loads(resources.files(__package__).joinpath(DESCRIPTOR).read_text(encoding="utf-8"))
+
+
 def descriptor() -> dict[str, Any]:
-    """The canonical descriptor as a dict (a fresh parse is cached; do not mutate)."""
-    text = resources.files("casebook").joinpath(DESCRIPTOR_NAME).read_text(encoding="utf-8")
-    return json.loads(text)
+    """The canonical descriptor as a dict of the caller's own (change it at will: the next
+    caller gets the descriptor as shipped)."""
+    return copy.deepcopy(_parsed())
 
 
 def _field(raw: dict[str, Any]) -> Field:
@@ -103,17 +108,17 @@ def _resource(raw: dict[str, Any]) -> Resource:
 
 
 @cache
-def resources_() -> tuple[Resource, ...]:
+def all_resources() -> tuple[Resource, ...]:
     """Every table of a case, in the order of the descriptor."""
-    return tuple(_resource(r) for r in descriptor()["resources"])
+    return tuple(_resource(r) for r in _parsed()["resources"])
 
 
 def resource(name: str) -> Resource:
     """The table called ``name`` (e.g. ``"actors"``)."""
-    for r in resources_():
+    for r in all_resources():
         if r.name == name:
             return r
-    raise KeyError(f"no table called {name!r}; tables: {', '.join(r.name for r in resources_())}")
+    raise KeyError(f"no table called {name!r}; tables: {', '.join(r.name for r in all_resources())}")
 
 
 WORK_TYPES: tuple[str, ...] = resource("institutional_work").field("work_type").enum or ()

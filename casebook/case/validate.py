@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..paths import DESCRIPTOR
 from . import characters, schema
 from .schema import Field, Resource
 
@@ -292,7 +293,7 @@ class _Folder:
 
 
 def _foreign_key_problems(case: _Folder) -> Iterator[Problem]:
-    for res in schema.resources_():
+    for res in schema.all_resources():
         if res.name not in case.tables:
             continue
         for fk in res.foreign_keys:
@@ -459,7 +460,7 @@ def _rule_problems(case: _Folder) -> Iterator[Problem]:
 
 def _descriptor_problems(root: Path) -> Iterator[Problem]:
     """The folder's own datapackage.json must describe the tables casebook expects."""
-    path = root / schema.DESCRIPTOR_NAME
+    path = root / DESCRIPTOR
     shown = str(path)
     if not path.is_file():
         message = "file is missing; copy data/datapackage.json (or run `python -m casebook init`)"
@@ -495,7 +496,7 @@ def check(root: Path | str) -> tuple[dict[str, Table], list[Problem]]:
         return {}, [Problem(str(root), None, None, "is not a folder")]
     problems.extend(_descriptor_problems(root))
     tables: dict[str, Table] = {}
-    for res in schema.resources_():
+    for res in schema.all_resources():
         table, found = read_table(root / res.path, res, str(root / res.path))
         problems.extend(found)
         if table.rows or not found:

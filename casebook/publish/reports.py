@@ -41,7 +41,7 @@ class Benchmarks(Directive):
     nothing has been measured yet."""
 
     def run(self) -> list[nodes.Node]:
-        from .. import benchmarks
+        from ..reproducibility import benchmarks
 
         env = self.state.document.settings.env
         path = Path(env.srcdir) / benchmarks.RESULTS
@@ -118,8 +118,8 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    from .. import report
     from ..figures import FIGURES_ENV
+    from ..reproducibility import report
     from .prepare import case as build_case
 
     web = app.builder.format == "html"

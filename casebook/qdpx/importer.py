@@ -45,9 +45,11 @@ from typing import Any
 
 from lxml import etree
 
-from .. import schema
-from ..dictionary import markdown as dictionary
-from .codebook import ACTOR_GROUP, WORK_GROUP, WORK_TYPE_NAMES, split_marker
+from ..case import schema
+from ..case.dictionary import markdown as dictionary
+from ..case.schema import WORK_TYPE_LABELS
+from ..paths import DESCRIPTOR
+from .codebook import ACTOR_GROUP, WORK_GROUP, split_marker
 from .export import CODEBOOK_NS, PROJECT_ENTRY, PROJECT_NS
 
 NON_TEXT_SOURCES = {
@@ -182,16 +184,16 @@ def _entries_from_xml(codes_parent: etree._Element, report: Report | None) -> li
                 walk(code, here, "actor", None)
             elif group == "work_type":
                 kind = values.get("id") or next(
-                    (t for t, n in WORK_TYPE_NAMES.items() if name.lower() in (n.lower(), t)), None
+                    (t for t, n in WORK_TYPE_LABELS.items() if name.lower() in (n.lower(), t)), None
                 )
-                if kind in WORK_TYPE_NAMES and len(path) == 1:
+                if kind in WORK_TYPE_LABELS and len(path) == 1:
                     out.append(Entry("work_type", kind, name, here, code.get("guid")))
                 elif report is not None:
                     report.leave_out(
                         "Code",
                         code.get("guid"),
                         f"{name!r} under {WORK_GROUP!r} is none of the types of"
-                        f" work ({', '.join(WORK_TYPE_NAMES.values())}); its codings are left out",
+                        f" work ({', '.join(WORK_TYPE_LABELS.values())}); its codings are left out",
                     )
                 walk(code, here, "nested", None)
             elif group == "actor":
@@ -684,7 +686,7 @@ def import_project(
     path, folder = Path(path), Path(folder)
     if protected is not None and folder.resolve() == Path(protected).resolve():
         raise FolderInUse(f"{folder}: this is the book's own case folder; import into a new folder instead")
-    names = [schema.DESCRIPTOR_NAME, "README.md"] + [r.path for r in schema.resources_()]
+    names = [DESCRIPTOR, "README.md"] + [r.path for r in schema.all_resources()]
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())) and not force:
         raise FolderInUse(
             f"{folder}: already exists and is not an empty folder; choose a new one, or --force to"
@@ -701,10 +703,10 @@ def import_project(
         " about is yet to be written here.",
     )
     files = {
-        schema.DESCRIPTOR_NAME: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+        DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
         "README.md": dictionary(imported.title, descriptor["description"]),
     }
-    for resource in schema.resources_():
+    for resource in schema.all_resources():
         files[resource.path] = _csv(resource.field_names, imported.tables.get(resource.name, []))
     for name in names:
         (folder / name).write_text(files[name], encoding="utf-8")

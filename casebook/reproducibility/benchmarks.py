@@ -1,11 +1,12 @@
 """The benchmarks of the edition (``make bench``), as the Reproducibility page shows them.
 
 ``scripts/bench.py`` measures builds, tests and the package on synthetic cases and
-writes ``benchmarks/results.json``; this module only reads that file and lays it out:
-rows of cells for the book's tables (:func:`measurement_rows`, :func:`synthetic_rows`),
-one line about the machine (:func:`machine_line`), and all of it as MyST Markdown
-(:func:`markdown`). A missing or unreadable file gives :data:`MISSING`, never an error,
-so a strict build (``-W``) stays green before anyone has run ``make bench``.
+writes ``benchmarks/results.json``; this module only reads that file and lays it out for
+the ``{casebook-benchmarks}`` directive (:mod:`casebook.publish.reports`): rows of cells
+for its tables (:func:`measurement_rows`, :func:`synthetic_rows`), one line about the
+machine (:func:`machine_line`) and the notes. A missing or unreadable file gives
+:data:`MISSING`, never an error, so a strict build (``-W``) stays green before anyone has
+run ``make bench``.
 """
 
 from __future__ import annotations
@@ -127,25 +128,3 @@ def machine_line(results: dict[str, Any]) -> str:
 
 def notes(results: dict[str, Any]) -> list[str]:
     return [str(n) for n in results.get("notes", [])]
-
-
-def _md_table(header: tuple[str, ...], rows: list[list[str]]) -> str:
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|")
-
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
-
-
-def markdown(results: dict[str, Any] | None) -> str:
-    """All of it as Markdown: the machine line, both tables and the notes (or :data:`MISSING`)."""
-    if results is None:
-        return MISSING + "\n"
-    parts = [machine_line(results) + "\n", _md_table(MEASUREMENT_HEADER, measurement_rows(results))]
-    synthetic = synthetic_rows(results)
-    if synthetic:
-        parts.append(_md_table(SYNTHETIC_HEADER, synthetic))
-    if notes(results):
-        parts.append("".join(f"- {n}\n" for n in notes(results)))
-    return "\n".join(parts)

@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import platform
-import subprocess
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from . import files
-from .case import about
-from .report import PACKAGES
+from .. import files
+from ..case import Case, about
+from ..paths import DESCRIPTOR, TYPST_PDF
+from .provenance import PACKAGES, source_date, versions
 
 METADATA = "ro-crate-metadata.json"
 LICENCES = {
@@ -59,7 +57,7 @@ def book_info(book: Path, data: Path) -> Book:
     config = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
     case = about(data)
     from_case = (config.get("sphinx") or {}).get("config", {}).get("casebook_title_from_case")
-    descriptor = json.loads((data / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((data / DESCRIPTOR).read_text(encoding="utf-8"))
     sources = tuple(s for s in descriptor.get("sources", []) if isinstance(s, dict) and s.get("path"))
     title = case.title if from_case or not config.get("title") else str(config["title"])
     return Book(title, case.name, case.description, case.keywords, sources)
@@ -83,7 +81,7 @@ def members(
     """Everything that goes into the bundle, sorted by its name in the archive."""
     out: list[Member] = []
     out += _files(build / "html", "site")
-    pdf = build / "typst" / "book.pdf"
+    pdf = build / TYPST_PDF
     if pdf.is_file():
         out.append(Member(pdf, f"{name}.pdf"))
     out += _files(data, "data")
@@ -102,39 +100,27 @@ def _format(name: str) -> str:
     return FORMATS.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def _date(project: Path) -> str:
-    """The date of the last commit (stable across runs), else a fixed date."""
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%cs"], cwd=project, capture_output=True, text=True, check=True
-        ).stdout.strip()
-        return out or "2026-01-01"
-    except (OSError, subprocess.CalledProcessError):
-        return "2026-01-01"
+UNDATED = "2026-01-01"
+"""The date a bundle of sources that git cannot date says it was published (the same on every run)."""
 
 
-def _versions() -> list[dict]:
+def _software() -> list[dict]:
+    """Python and the packages of :data:`.provenance.PACKAGES` that are installed, as RO-Crate entities."""
+    found = versions()
+    python = str(found["Python"])
     entities = [
         {
-            "@id": f"https://www.python.org/downloads/release/python-{platform.python_version().replace('.', '')}/",
+            "@id": f"https://www.python.org/downloads/release/python-{python.replace('.', '')}/",
             "@type": "SoftwareApplication",
             "name": "Python",
-            "version": platform.python_version(),
+            "version": python,
         }
     ]
     for name in PACKAGES:
-        try:
-            version = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-        entities.append(
-            {
-                "@id": f"https://pypi.org/project/{name}/{version}/",
-                "@type": "SoftwareApplication",
-                "name": name,
-                "version": version,
-            }
-        )
+        version = found[name]
+        if version is not None:
+            url = f"https://pypi.org/project/{name}/{version}/"
+            entities.append({"@id": url, "@type": "SoftwareApplication", "name": name, "version": version})
     return entities
 
 
@@ -145,7 +131,7 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
         for file, (url, name, scope) in LICENCES.items()
         if (project / file).is_file()
     ]
-    software = _versions()
+    software = _software()
     file_entities = [
         {
             "@id": m.name,
@@ -170,7 +156,7 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
         "@id": "./",
         "@type": "Dataset",
         "name": book.title,
-        "datePublished": _date(project),
+        "datePublished": source_date(project) or UNDATED,
         "description": book.description or book.title,
         "hasPart": [{"@id": m.name} for m in members_],
         "mentions": [{"@id": s["@id"]} for s in software],
@@ -190,7 +176,7 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
     return {"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": graph}
 
 
-def data_zip(case) -> bytes:
+def data_zip(case: Case) -> bytes:
     """The case folder (every file casebook reads, and its README) as a deterministic zip."""
     entries = [(f"data/{name}", (case.root / name).read_bytes()) for name in sorted(case.checksums())]
     if (case.root / "README.md").is_file():
@@ -198,7 +184,7 @@ def data_zip(case) -> bytes:
     return files.deterministic_zip(entries)
 
 
-def write_data(case, out: Path | str) -> Path:
+def write_data(case: Case, out: Path | str) -> Path:
     """:func:`data_zip` written to ``out``, for download."""
     return files.write(out, data_zip(case))
 

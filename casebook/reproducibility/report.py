@@ -9,30 +9,18 @@ notebooks executed and how long each took, and the last nbval result.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import platform
-import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
-from .case import Case
-from .files import sha256
+from ..case import Case
+from ..files import sha256
+from .provenance import build_time, data_checksums, source_time
+from .provenance import versions as _versions
 
-PACKAGES = (
-    "jupyter-book",
-    "sphinx",
-    "myst-nb",
-    "sphinxcontrib-bibtex",
-    "pandas",
-    "plotly",
-    "networkx",
-    "kaleido",
-    "lxml",
-    "nbval",
-    "casebook",
-)
+# What publish/reports.py reads from here: the page's facts, the provenance ones included.
+__all__ = ["Artefact", "NbvalResult", "artefacts", "build_time", "data_checksums", "dt", "nbval_result", "source_time"]
+__all__ += ["versions"]
 
 
 @dataclass(frozen=True)
@@ -44,54 +32,14 @@ class Artefact:
     sha256: str
 
 
-def build_time() -> str:
-    """Now, in ISO 8601 UTC (or SOURCE_DATE_EPOCH when a reproducible build sets it)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
-    return moment.replace(microsecond=0).isoformat()
-
-
-def source_epoch(project: Path) -> int:
-    """Seconds since the epoch that date the sources, as reproducible builds do:
-    ``SOURCE_DATE_EPOCH``, else the last commit's date, else 0 — never the clock."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    try:
-        out = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=project, capture_output=True, text=True, check=True, timeout=10
-        ).stdout.strip()
-        return int(out)
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return 0
-
-
-def source_time(project: Path) -> str:
-    """:func:`source_epoch` in ISO 8601 UTC, or "an uncommitted state" when there is none."""
-    seconds = source_epoch(project)
-    if not seconds:
-        return "an uncommitted state"
-    return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
-
-
 def versions() -> list[tuple[str, str]]:
-    """Python, the platform and the key packages, with their versions."""
-    out = [("Python", platform.python_version()), ("Platform", platform.platform(terse=True))]
-    for name in PACKAGES:
-        try:
-            out.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            out.append((name, "not installed"))
-    return out
-
-
-def data_checksums(case: Case) -> list[tuple[str, str]]:
-    """SHA-256 of every file of the case folder the package reads."""
-    return sorted(case.checksums().items())
+    """Python, the platform and the key packages, with their versions, as the page lists them."""
+    return [(name, version or "not installed") for name, version in _versions().items()]
 
 
 def artefacts(case: Case, figures_dir: Path | None = None) -> list[Artefact]:
     """SHA-256 of what the book generates from the data."""
-    from . import figures, qdpx, tables
+    from .. import figures, qdpx, tables
 
     out = [
         Artefact("Table 1", "table content, as the book shows it", sha256(tables.institutional_work(case).json())),

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import nbformat
 
-from .case import Case, load
-from .content import MIME_TYPE
+from ..case import Case, load
+from ..content import MIME_TYPE
+from ..paths import DATA_ENV
 
 IGNORE = "NBVAL_IGNORE_OUTPUT"  # the one marker nbval also honours
 
@@ -45,16 +46,20 @@ def _outputs(cell: dict) -> list[dict]:
     return out
 
 
-def execute(path: Path, data_dir: Path) -> nbformat.NotebookNode:
-    """Run the notebook at ``path`` against ``data_dir`` in a fresh kernel, in its own folder
-    as the book runs it (a chapter may read files beside the book, as the fork chapter does)."""
+def execute_notebook(path: Path, data_dir: Path | None = None) -> nbformat.NotebookNode:
+    """Run the notebook at ``path`` (against the case in ``data_dir``, if given) in a fresh kernel,
+    in its own folder as the book runs it (a chapter may read files beside the book, as the
+    fork chapter does), without timing metadata: two runs on the same data give the same notebook."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
     )
-    client.execute(env={**os.environ, "CASEBOOK_DATA": str(data_dir)})
+    if data_dir is None:
+        client.execute()
+    else:
+        client.execute(env={**os.environ, DATA_ENV: str(data_dir)})
     return nb
 
 
@@ -83,7 +88,7 @@ def _committed_table(notebooks: dict[str, nbformat.NotebookNode], label: str) ->
 
 
 def compare_tables(case: Case, notebooks: dict[str, nbformat.NotebookNode]) -> list[Check]:
-    from . import tables
+    from .. import tables
 
     checks = []
     for label, build in (
@@ -102,7 +107,7 @@ def compare_tables(case: Case, notebooks: dict[str, nbformat.NotebookNode]) -> l
 
 
 def compare_figure(case: Case, figures_dir: Path) -> Check:
-    from .figures import figure, json_text
+    from ..figures import figure, json_text
 
     path = figures_dir / "figure1.json"
     name = "Figure 1 data (regenerated from data vs figures/figure1.json)"
@@ -120,5 +125,5 @@ def verify(project: Path, data_dir: Path | None = None) -> list[Check]:
     committed = {p.name: nbformat.read(p, as_version=4) for p in paths}
     checks = compare_tables(case, committed) + [compare_figure(case, project / "figures")]
     for path in paths:
-        checks.append(compare_notebook(committed[path.name], execute(path, data_dir), path.name))
+        checks.append(compare_notebook(committed[path.name], execute_notebook(path, data_dir), path.name))
     return checks

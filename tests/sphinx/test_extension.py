@@ -121,13 +121,14 @@ def anchored(book: Book, passages: list[str]) -> None:
     )
 
 
-def test_a_passage_without_its_anchor_is_named_by_file_row_and_column(book):
+def test_a_missing_or_stray_passage_anchor_is_named_by_file_row_and_column(book):
     passages = list(casebook.load(book.case).passages["id"])
-    anchored(book, passages[1:])
+    anchored(book, [*passages[1:], "nowhere"])
     log = book.build(casebook_passage_anchors=True)
     line = row_of(book.case, PASSAGES, "id", passages[0])
     assert f"{book.case / PASSAGES}:{line}:id: passage {passages[0]!r} has no paragraph anchor" in log
     assert log.count("has no paragraph anchor") == 1
+    assert f"index.md: WARNING: the anchor {{#passage-nowhere}} names no passage of {book.case / PASSAGES}" in log
 
 
 def test_a_claim_no_paragraph_states_is_named_by_file_row_and_column(book):

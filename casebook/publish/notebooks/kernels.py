@@ -1,21 +1,15 @@
-"""The kernels a build runs its stale notebooks on, and starting them before Sphinx does.
+"""The kernels a build runs its stale notebooks on: a pool in the build's process, and one
+forked before Sphinx starts.
 
-A kernel takes about a second to start and import the package; most of a one-row rebuild
-used to be spent waiting for it, because Sphinx only asks for kernels once it has loaded
-every extension and the last build's environment (:mod:`.execution`, ``builder-inited``).
-Each build therefore leaves a small record beside its doctrees (:func:`write_record`):
-for every notebook, its source, when it was read and the tables it read, and the
-fingerprints of the case and package it was read against. ``casebook build`` — what
-``make html``, ``make pdf`` and ``make book`` run: ``jupyter-book build`` with this one
-step first — reads that record, works out with :func:`.dependencies.stale` which notebooks
-the change since then makes stale, and starts a kernel for them in a process of its own,
-which runs them at once (:func:`start_ahead`, :class:`Ahead`), before it hands over to
-Jupyter Book. At ``builder-inited`` the extension makes the same prediction
-from Sphinx's own environment, which rules: it takes these kernels over
-(:func:`take_ahead`) when it has notebooks for them, shuts them down when it has none, and
-starts kernels itself when none were started ahead (a plain ``jupyter-book build``, a
-first build, a record that is missing or unreadable). The record only ever decides *when*
-kernels start, never which notebooks run.
+A kernel takes about a second to start and import the package, most of what a one-row
+rebuild would wait for. :class:`KernelPool` starts kernels in the background, warms each
+with the package and the case, and runs the notebooks given to it side by side, each exactly
+as myst-nb would (in its own folder, with the build's timeout, a failing cell failing it).
+:class:`ForkedKernelPool` does the same in a child process forked before Sphinx is imported
+(:mod:`.prefetch`), so that its notebooks run while Sphinx starts.
+
+No Sphinx here (the hooks turn :class:`NotebookFailed` into the build's error) and no
+knowledge of which notebooks are stale (:mod:`.tracking`).
 """
 
 from __future__ import annotations
@@ -25,24 +19,35 @@ import json
 import os
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sphinx.errors import SphinxError
-
-from ..book import DEPENDENCY_LOG_ENV
+from ...paths import DEPENDENCY_LOG_ENV
 
 WARM_UP = (
     "import casebook.book, casebook.tables, casebook.evidence, casebook.figures\n"
     "casebook.book.depends_on_all(casebook.book.case())  # the case read and checked once per kernel"
 )
-RECORD = "casebook-kernels.json"
-RECORD_SCHEMA = 1
 
 
-class NotebookFailed(SphinxError):
-    category = "Notebook execution failed"
+class Job(NamedTuple):
+    """A notebook to run: its source, and the read log its case writes while it runs."""
+
+    source: Path
+    read_log: Path
+
+
+class Executed(NamedTuple):
+    """A notebook run: the notebook with its outputs, and how long it took."""
+
+    notebook: Any
+    seconds: float
+
+
+class NotebookFailed(Exception):
+    """A notebook could not be run: its kernel did not start, or a cell failed."""
 
 
 def _prelude(folder: Path, log: Path) -> str:
@@ -64,7 +69,7 @@ def _renumber(notebook: Any) -> None:
                     output.execution_count -= 1
 
 
-class Kernels:
+class KernelPool:
     """Kernels started in the background, each warmed with the package's imports and the case,
     each running the notebooks given to it (:meth:`submit`) one after the other as soon as it
     is ready — before Sphinx asks for them (:meth:`run`) when they are known early."""
@@ -75,9 +80,11 @@ class Kernels:
         self.timeout = timeout
         self.managers = [KernelManager(kernel_name="python3") for _ in range(count)]
         self.queues = [ThreadPoolExecutor(max_workers=1) for _ in range(count)]  # one line per kernel
-        self.ready: list[Future] = [q.submit(self._boot, km) for q, km in zip(self.queues, self.managers, strict=True)]
-        self.jobs: dict[str, Future] = {}
-        self.load = [0] * count
+        self.ready: list[Future[Any]] = [
+            q.submit(self._boot, km) for q, km in zip(self.queues, self.managers, strict=True)
+        ]
+        self.jobs: dict[str, Future[Executed]] = {}
+        self.queued = [0] * count  # notebooks given to each kernel so far
         self.closed = False
         self.stopping: threading.Thread | None = None
         atexit.register(self.join)  # whatever stops the build, no kernel outlives it
@@ -98,21 +105,21 @@ class Kernels:
         client.execute()
         return client
 
-    def submit(self, paths: dict[str, tuple[Path, Path]]) -> None:
-        """Queue each notebook (docname -> (source, record of its reads)) not queued yet on the
-        kernel with the fewest, to run as soon as the kernel is free."""
-        for doc, (path, log) in paths.items():
+    def submit(self, jobs: Mapping[str, Job]) -> None:
+        """Queue each notebook (by docname) not queued yet on the kernel with the fewest, to run
+        as soon as the kernel is free."""
+        for doc, (path, log) in jobs.items():
             if doc not in self.jobs:
-                index = self.load.index(min(self.load))
-                self.load[index] += 1
+                index = self.queued.index(min(self.queued))
+                self.queued[index] += 1
                 self.jobs[doc] = self.queues[index].submit(self._execute, index, path, log)
 
-    def run(self, paths: dict[str, tuple[Path, Path]]) -> dict[str, tuple[Any, float]]:
-        """Each notebook executed (queued now if it was not): docname -> (notebook, seconds)."""
-        self.submit(paths)
-        return {doc: self.jobs[doc].result() for doc in paths}
+    def run(self, jobs: Mapping[str, Job]) -> dict[str, Executed]:
+        """Each notebook executed (queued now if it was not), by docname."""
+        self.submit(jobs)
+        return {doc: self.jobs[doc].result() for doc in jobs}
 
-    def _execute(self, index: int, path: Path, log: Path) -> tuple[Any, float]:
+    def _execute(self, index: int, path: Path, log: Path) -> Executed:
         import nbformat
 
         try:
@@ -131,7 +138,7 @@ class Kernels:
             raise NotebookFailed(f"{path}: {error}") from None
         notebook.cells.pop(0)
         _renumber(notebook)
-        return notebook, time.perf_counter() - start
+        return Executed(notebook, time.perf_counter() - start)
 
     def close(self) -> None:
         """Stop every kernel, in the background: the build goes on while they exit
@@ -162,42 +169,44 @@ class Kernels:
 # --- the kernels started before Sphinx, in a process of their own -----------------------------
 
 
-class Ahead:
+class ForkedKernelPool:
     """Kernels started before Sphinx, in a child process of their own, forked from
     ``casebook build`` before it imports Sphinx: they run the predicted notebooks there, so
     that the client that talks to each kernel never waits for Sphinx's hold on Python's lock
     (on threads of the build's process, that wait made the notebooks run twice as long).
     Each executed notebook comes back as a file beside the doctrees, announced by a line on
     a pipe; a notebook Sphinx wants and the child was not given runs on kernels of the
-    build's own process (:class:`Kernels`), started as soon as it is known."""
+    build's own process (:class:`KernelPool`), started as soon as it is known."""
 
-    def __init__(self, count: int, timeout: int, paths: dict[str, tuple[Path, Path]], folder: Path):
+    def __init__(self, count: int, timeout: int, jobs: Mapping[str, Job], folder: Path):
         self.size, self.timeout, self.folder = count, timeout, folder
-        self.given = set(paths)
-        self.results: dict[str, tuple[Any, float] | str] = {}
-        self.local: Kernels | None = None
+        self.given = set(jobs)
+        self.done: dict[str, Executed] = {}
+        self.failed: dict[str, str] = {}
+        self.local: KernelPool | None = None
         self.closed = False
         folder.mkdir(parents=True, exist_ok=True)
         read, write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # the child: nothing of the build's but this
             os.close(read)
-            os._exit(self._child(write, paths))
+            os._exit(self._child(write, jobs))
         os.close(write)
         self.pipe = os.fdopen(read, encoding="utf-8")
         atexit.register(self.join)
 
-    def _child(self, write: int, paths: dict[str, tuple[Path, Path]]) -> int:
+    def _child(self, write: int, jobs: Mapping[str, Job]) -> int:
         import nbformat
 
         kernels = None
         try:
             with os.fdopen(write, "w", encoding="utf-8") as out:
-                kernels = Kernels(self.size, self.timeout)
-                kernels.submit(paths)
-                for doc in paths:
+                kernels = KernelPool(self.size, self.timeout)
+                kernels.submit(jobs)
+                for doc in jobs:
+                    line: dict[str, Any]
                     try:
-                        notebook, seconds = kernels.run({doc: paths[doc]})[doc]
+                        notebook, seconds = kernels.run({doc: jobs[doc]})[doc]
                         file = self.folder / f"{doc}.ipynb"
                         file.parent.mkdir(parents=True, exist_ok=True)
                         nbformat.write(notebook, file)
@@ -213,33 +222,38 @@ class Ahead:
             if kernels is not None:
                 kernels.join()
 
-    def submit(self, paths: dict[str, tuple[Path, Path]]) -> None:
+    def submit(self, jobs: Mapping[str, Job]) -> None:
         """Notebooks the child was not given: onto kernels of this process, started now."""
-        missing = {doc: pair for doc, pair in paths.items() if doc not in self.given}
+        missing = {doc: job for doc, job in jobs.items() if doc not in self.given}
         if missing:
             if self.local is None:
-                self.local = Kernels(min(self.size, len(missing)), self.timeout)
+                self.local = KernelPool(min(self.size, len(missing)), self.timeout)
             self.local.submit(missing)
 
-    def run(self, paths: dict[str, tuple[Path, Path]]) -> dict[str, tuple[Any, float]]:
+    def run(self, jobs: Mapping[str, Job]) -> dict[str, Executed]:
+        """Each notebook executed, by docname: the child's as it announces them, the others here."""
+        self.submit(jobs)
+        local = self.local.run({d: j for d, j in jobs.items() if d not in self.given}) if self.local else {}
+        wanted = [doc for doc in jobs if doc in self.given]
+        while any(doc not in self.done and doc not in self.failed for doc in wanted):
+            self._receive(wanted)
+        for doc in wanted:
+            if doc in self.failed:
+                raise NotebookFailed(self.failed[doc])
+        return {doc: local[doc] if doc in local else self.done[doc] for doc in jobs}
+
+    def _receive(self, wanted: list[str]) -> None:
+        """The child's next line: a notebook run (read back from its file), or why it failed."""
         import nbformat
 
-        self.submit(paths)
-        local = self.local.run({d: p for d, p in paths.items() if d not in self.given}) if self.local else {}
-        wanted = [doc for doc in paths if doc in self.given]
-        while any(doc not in self.results for doc in wanted):
-            line = self.pipe.readline()
-            if not line:
-                raise NotebookFailed(f"the kernels started before Sphinx stopped before running {wanted}")
-            done = json.loads(line)
-            self.results[done["doc"]] = done.get("error") or (
-                nbformat.read(done["file"], as_version=4),
-                done["seconds"],
-            )
-        for doc in wanted:
-            if isinstance(self.results[doc], str):
-                raise NotebookFailed(self.results[doc])
-        return {doc: local[doc] if doc in local else self.results[doc] for doc in paths}  # type: ignore[misc]
+        line = self.pipe.readline()
+        if not line:
+            raise NotebookFailed(f"the kernels started before Sphinx stopped before running {wanted}")
+        done = json.loads(line)
+        if "error" in done:
+            self.failed[done["doc"]] = done["error"]
+        else:
+            self.done[done["doc"]] = Executed(nbformat.read(done["file"], as_version=4), done["seconds"])
 
     def close(self) -> None:
         """The build needs nothing more: the child stops after the notebook it is running."""
@@ -259,87 +273,3 @@ class Ahead:
             except ChildProcessError:
                 pass
             self.pid = 0
-
-
-# --- the record a build leaves, and the start before Sphinx ------------------------------------
-
-_ahead: Ahead | None = None
-
-
-def record_path(doctreedir: Path | str) -> Path:
-    return Path(doctreedir) / RECORD
-
-
-def log_path(doctreedir: Path | str, docname: str) -> Path:
-    """Where the record of what ``docname``'s notebook read is written while it runs."""
-    return Path(doctreedir) / "casebook-deps" / f"{docname}.log"
-
-
-def write_record(
-    doctreedir: Path | str,
-    notebooks: dict[str, tuple[Path, int | None, set[str] | None]],
-    fingerprints: dict[str, str],
-    workers: int,
-    timeout: int,
-) -> None:
-    """What the next ``casebook build`` needs to predict its stale notebooks without Sphinx
-    (``notebooks`` as :func:`.dependencies.notebook_states` gives them)."""
-    record = {
-        "schema": RECORD_SCHEMA,
-        "workers": workers,
-        "timeout": timeout,
-        "fingerprints": fingerprints,
-        "notebooks": {
-            doc: {"path": str(path), "read": read, "deps": None if deps is None else sorted(deps)}
-            for doc, (path, read, deps) in sorted(notebooks.items())
-        },
-    }
-    path = record_path(doctreedir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def predicted(doctreedir: Path | str) -> tuple[list[str], dict[str, Any]] | None:
-    """From the last build's record: the notebooks this build will re-run, and the record;
-    ``None`` when there is no record this version can read."""
-    from .dependencies import changes, stale
-
-    try:  # a record this version cannot read only means no kernels ahead, never a failed build
-        record = json.loads(record_path(doctreedir).read_text(encoding="utf-8"))
-        if record.get("schema") != RECORD_SCHEMA:
-            return None
-        notebooks = {
-            doc: (Path(n["path"]), int(n["read"]), None if n["deps"] is None else set(n["deps"]))
-            for doc, n in record["notebooks"].items()
-        }
-        deps = {doc: d for doc, (_, _, d) in notebooks.items() if d is not None}
-        return stale(notebooks, changes(dict(record["fingerprints"]), deps)[1]), record
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def start_ahead(doctreedir: Path | str) -> int:
-    """Start kernels for the notebooks the last build's record says this build will re-run
-    (one per notebook, at most the record's worker count and one core fewer than the machine
-    has), in a process of their own (:class:`Ahead`) that runs those notebooks at once;
-    return how many kernels were started. Call it before Sphinx is imported (it forks)."""
-    global _ahead
-    doctreedir = Path(doctreedir).resolve()  # the kernels run each notebook in its own folder
-    found = predicted(doctreedir)
-    if found is None or not hasattr(os, "fork"):
-        return 0
-    stale_docs, record = found
-    # Sphinx is still starting, on a core of its own: on 2 cores one kernel ahead finishes the
-    # notebooks sooner than two, whose start-up would slow Sphinx's (make bench, side by side).
-    count = min(int(record["workers"]), max(1, (os.cpu_count() or 1) - 1), len(stale_docs))
-    if count >= 1:
-        paths = {doc: (Path(record["notebooks"][doc]["path"]), log_path(doctreedir, doc)) for doc in stale_docs}
-        _ahead = Ahead(count, int(record["timeout"]), paths, doctreedir / "casebook-executed")
-    return count
-
-
-def take_ahead() -> Ahead | None:
-    """The kernels :func:`start_ahead` started for this build, handed over once."""
-    global _ahead
-    kernels, _ahead = _ahead, None
-    return kernels

@@ -1,0 +1,6 @@
+"""How the book draws the types of institutional work, wherever it shows them: Figure 1's
+arrows and the colours of the code book a QDA project imports. A leaf: it imports nothing
+from casebook, so the code book does not load the figure's drawing (plotly) to colour its codes."""
+
+WORK_COLOURS = {"political": "#0072B2", "technical": "#D55E00", "cultural": "#009E73"}
+"""One colour per type of work: Okabe–Ito colours, distinguishable with the common colour-vision deficiencies."""
