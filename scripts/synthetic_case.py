@@ -11,7 +11,7 @@ pattern allows no hyphen), every reference is suffixed the same way (references 
 framework, to work types and other enumerations are left alone), ``order`` columns are
 shifted by k times the table's largest order so they stay unique, and actor-group
 labels get `` [xk]`` so the rows of Table 1 stay distinguishable. Every foreign key and
-cross-file rule of ``casebook/validate.py`` still holds: ``python -m casebook check``
+cross-file rule of ``casebook/case/rules.py`` still holds: ``python -m casebook check``
 passes on the result.
 
 Interviewee ids must match ``^[A-Z]{1,2}$`` (the article's letters A-I): there are only

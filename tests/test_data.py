@@ -356,3 +356,69 @@ def test_check_command_fails_and_prints_file_row_column(case_copy):
 def test_check_command_on_a_folder_that_does_not_exist(tmp_path):
     result = run_check(tmp_path / "nowhere")
     assert result.returncode == 1 and "is not a folder" in result.stdout
+
+
+# --- each problem names the rule it breaks -------------------------------------------------
+
+
+def codes_of(folder: Path) -> list[str]:
+    return [p.code for p in casebook.check(folder)[1]]
+
+
+def test_each_problem_carries_the_code_of_the_rule_it_breaks(case_copy):
+    """Tools and tests can match a problem by its code, whatever its wording."""
+    set_cell(case_copy, "actors.csv", 2, "level", "galactic")
+    set_cell(case_copy, "excerpts.csv", 2, "interviewee", "Z")
+    set_cell(case_copy, "relations.csv", 2, "target", "citizens")
+    line = row_of(case_copy, "facts.csv", "key", "interview_mean_minutes")
+    set_cell(case_copy, "facts.csv", line, "value", "about 70")
+    assert codes_of(case_copy) == ["enum", "foreign-key", "arrow-target", "fact-value-type"]
+    (case_copy / "findings.csv").unlink()
+    assert "missing-file" in codes_of(case_copy)
+
+
+def test_the_data_dictionary_lists_every_rule_that_is_checked():
+    from casebook.case.rules import RULES
+
+    text = " ".join(markdown("A case").split())
+    assert len({r.code for r in RULES}) == len(RULES) >= 10
+    for each in RULES:
+        assert "\n" not in each.description and f"- {each.description}" in text
+
+
+def test_the_schema_descriptor_is_the_callers_own(tmp_path):
+    """init and import-qdpx name their new case in the descriptor they are given: the next
+    caller in the same process still gets the descriptor as shipped."""
+    from casebook import newcase
+
+    shipped = schema.descriptor()
+    mine = schema.descriptor()
+    mine["name"] = "another-case"
+    mine["resources"].clear()
+    newcase.create(tmp_path / "new-case")
+    assert schema.descriptor() == shipped and shipped.get("name") != "another-case" and shipped["resources"]
+
+
+def test_the_case_keeps_the_line_each_row_was_read_from(case_copy):
+    """So that a check after loading points at file:line:column without reading the file again."""
+    path = case_copy / "passages.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("\n", "\n\n", 2), encoding="utf-8")  # blank lines
+    case = casebook.load(case_copy)
+    ids = list(case.passages["id"])
+    starts = {line.split(",", 1)[0]: n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)}
+    assert case.path("passages") == path
+    assert list(case.lines("passages")) == [starts[i] for i in ids]
+    assert case.lines("passages")[0] == 3  # after the header and a blank line
+
+
+def test_the_makefile_names_files_as_the_package_does_for_a_case_without_a_name(case_copy, capsys):
+    from casebook.cli import main
+
+    descriptor = json.loads((case_copy / "datapackage.json").read_text(encoding="utf-8"))
+    del descriptor["name"]
+    (case_copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    for option, expected in ((), "case"), (("--file", "qdpx"), "case.qdpx"), (("--file", "pdf"), "case.pdf"):
+        assert main(["name", str(case_copy), *option]) == 0
+        assert capsys.readouterr().out == f"{expected}\n"  # the folder's name, as the pages link them
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-m casebook name $(CASE) --file pdf" in makefile and "json.load" not in makefile

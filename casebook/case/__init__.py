@@ -9,11 +9,14 @@
 - :mod:`.model` — :class:`Case` and :func:`load`, :func:`about`;
 - :mod:`.folder` — a new case folder written (``init``, ``import-qdpx``);
 - :mod:`.dictionary` — the data dictionary (``README.md``) made from the schema and the rules.
+
+Every problem found is a :class:`Problem`: ``file:row:column: message``, with a code.
 """
 
 from ..paths import default_data_dir
 from .model import ROWS, About, Case, CaseError, Reader, about, load
-from .validate import Problem, check
+from .read import Problem
+from .validate import check
 
 __all__ = [
     "ROWS",

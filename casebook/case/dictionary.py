@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from . import schema
+from .rules import RULES
 
 COMMON = """\
 ## Rules every file follows
@@ -27,7 +30,7 @@ COMMON = """\
   where row is the line number as a text editor shows it (the header is row 1).
 - `datapackage.json` describes the files as a [Frictionless data
   package](https://specs.frictionlessdata.io/data-package/); its table schemas must
-  equal the ones the package ships (`casebook/datapackage.json`).
+  equal the ones the package ships (`{shipped}`).
 
 ## Files
 """
@@ -38,22 +41,6 @@ Figure 1 and every count of the book made from them (`make book CASE=<this folde
 are computed from these files; change a row and the rebuilt book changes with it.
 Nothing in the build ever writes to this folder.
 
-"""
-
-RULES = """\
-## Rules across files
-
-- `relations.target` is an id in `actors.csv` or in `framework.csv`; an arrow never points
-  back at its own source.
-- An activity drawn on an arrow (`institutional_work.relation`) has the arrow's source as
-  its actor and the arrow's type of work.
-- `codings.code` comes from the code book named in `codings.scheme`.
-- `evidence.claim_id` exists in the file named by `claim_type`; `evidence.evidence_id`
-  exists in the file named by `evidence_type`, and is empty only for a `synthesis`, which
-  needs a note.
-- Every activity, finding and arrow has at least one row in `evidence.csv`.
-- A fact's `value` reads as its `type` (a whole number, or a month written `YYYY-MM`).
-- `framework.parent` and `sections.parent` never loop.
 """
 
 
@@ -74,13 +61,18 @@ def _allowed(field: schema.Field) -> str:
     return "; ".join(parts)
 
 
+def rules_across_files() -> str:
+    """The rules that span files, one bullet each, from the registry that checks them."""
+    bullets = ("\n".join(textwrap.wrap(r.description, 88, initial_indent="- ", subsequent_indent="  ")) for r in RULES)
+    return "## Rules across files\n\n" + "\n".join(bullets) + "\n"
+
+
 def markdown(title: str, description: str = "") -> str:
     """The whole data dictionary of a case folder as Markdown (its ``README.md``): the
-    case's title and description (from its ``datapackage.json``), then every file and column."""
-    import textwrap
-
+    case's title and description (from its ``datapackage.json``), then every file and
+    column, then the rules across files."""
     about_ = "\n".join(textwrap.wrap(description, 88)) + "\n\n" if description else ""
-    out = [f"# Data dictionary: {title}\n\n{about_}{GENERIC}{COMMON}"]
+    out = [f"# Data dictionary: {title}\n\n{about_}{GENERIC}{COMMON.format(shipped=schema.SHIPPED)}"]
     for res in schema.all_resources():
         links = _links(res)
         out.append(f"### `{res.path}` — {res.title}\n\n{res.description}\n")
@@ -95,5 +87,5 @@ def markdown(title: str, description: str = "") -> str:
             required = "yes" if f.required else "optional"
             out.append(f"| `{f.name}` | {required} | {allowed} | {f.description} |")
         out.append("")
-    out.append(RULES)
+    out.append(rules_across_files())
     return "\n".join(out)

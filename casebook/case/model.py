@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from ..files import sha256
 from ..paths import DESCRIPTOR, default_data_dir
 from . import schema
-from .validate import Problem, Table, check
+from .read import Problem, TableRead
+from .validate import check
 
 if TYPE_CHECKING:  # pandas is imported when a table is first made a frame: a build's
     import pandas as pd  # early steps (casebook build, the fingerprints) do without it
@@ -36,7 +37,7 @@ class CaseError(Exception):
         super().__init__(f"{root}: {len(problems)} problem(s) in the case data:\n{lines}")
 
 
-def _to_frame(table: Table) -> pd.DataFrame:
+def _to_frame(table: TableRead) -> pd.DataFrame:
     import pandas as pd
 
     columns = list(table.resource.field_names)

@@ -16,6 +16,9 @@ from typing import Any
 
 from ..paths import DESCRIPTOR
 
+SHIPPED = "casebook/case/datapackage.json"
+"""Where the package keeps the schema that every case folder's descriptor repeats."""
+
 
 @dataclass(frozen=True)
 class Field:
