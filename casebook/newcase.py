@@ -10,13 +10,11 @@ Never writes into a folder that already holds files.
 from __future__ import annotations
 
 import csv
-import io
-import json
 import shutil
 from pathlib import Path
 
 from .case import schema
-from .case.dictionary import markdown
+from .case.folder import README, in_use, write_case
 from .paths import DESCRIPTOR
 
 
@@ -27,36 +25,20 @@ class FolderNotEmpty(Exception):
 def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
     """Make the case folder ``folder`` (blank, or a copy of ``source``); return the files written."""
     folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if in_use(folder):
         raise FolderNotEmpty(f"{folder}: already exists and is not an empty folder; choose a new one")
+    if source is None:
+        return write_case(folder, f"The case in {folder.name}", "What the case is about: fill this in.")
+    source = Path(source)
     names = [DESCRIPTOR] + [r.path for r in schema.all_resources()]
-    if source is not None:
-        source = Path(source)
-        missing = [n for n in names if not (source / n).is_file()]
-        if missing:
-            raise FileNotFoundError(f"{source}: not a case folder, missing {', '.join(missing)}")
+    missing = [n for n in names if not (source / n).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{source}: not a case folder, missing {', '.join(missing)}")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    if source is not None:
-        for name in names + (["README.md"] if (source / "README.md").is_file() else []):
-            shutil.copyfile(source / name, folder / name)
-            written.append(folder / name)
-        return written
-    descriptor = schema.descriptor()
-    descriptor.update(
-        name=folder.resolve().name.lower().replace(" ", "-") or "my-case",
-        title=f"The case in {folder.name}",
-        description="What the case is about: fill this in.",
-    )
-    (folder / DESCRIPTOR).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    written.append(folder / DESCRIPTOR)
-    for res in schema.all_resources():
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(res.field_names)
-        (folder / res.path).write_text(buffer.getvalue(), encoding="utf-8")
-        written.append(folder / res.path)
-    (folder / "README.md").write_text(markdown(descriptor["title"], descriptor["description"]), encoding="utf-8")
-    written.append(folder / "README.md")
+    for name in names + ([README] if (source / README).is_file() else []):
+        shutil.copyfile(source / name, folder / name)
+        written.append(folder / name)
     return written
 
 

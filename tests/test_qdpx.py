@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -313,3 +314,15 @@ def test_qualitative_coding_reads_a_quote_with_markup_verbatim(
     archive = qdpx.write_qdpx(casebook.load(markup_case), tmp_path / "markup.qdpx")
     report = read_with_qc(qc_venv, archive, tmp_path)
     assert MARKUP in report["sources"].values()
+
+
+def test_writing_a_code_book_loads_neither_the_figure_nor_sphinx(tmp_path):
+    """A code book is the case's codes and the work types' colours (casebook.style), not Figure 1."""
+    code = (
+        "import sys; from casebook.cli import main; "
+        f"main(['export-codebook', {str(tmp_path / 'c.qdc')!r}, '--data', {str(DATA)!r}]); "
+        "print(sorted(m for m in ('plotly', 'networkx', 'sphinx') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]" and (tmp_path / "c.qdc").is_file()

@@ -188,44 +188,48 @@ def _header_problems(header: list[str], resource: Resource, shown: str) -> tuple
     return columns, problems
 
 
-class _RowReader:
-    """Reads the rows of one file once its header is known: each cell checked and typed."""
-
-    def __init__(self, resource: Resource, columns: dict[str, int], width: int, shown: str):
-        self.shown, self.width = shown, width
-        self.kinds = _kinds(resource)
-        # (field, its cell's index, free text?) once per table, not looked up per cell
-        self.plan = [
-            (f, columns[f.name], f.type not in ("integer", "year") and not f.pattern and f.enum is None)
-            for f in resource.fields
-        ]
-
-    def row(self, cells: list[str], line: int, problems: list[Problem]) -> dict[str, Value] | None:
-        """The row's typed values (None when it cannot be read); its problems added to ``problems``."""
-        if len(cells) != self.width:
-            message = f"row has {plural(len(cells), 'cell')} but the header has {self.width} columns"
-            problems.append(Problem(self.shown, line, None, message, "cell-count"))
-            return None
+def _read_rows(
+    reader: Iterator[list[str]], table: TableRead, columns: dict[str, int], width: int, shown: str
+) -> list[Problem]:
+    """Each row of the file after its header, checked cell by cell and typed into ``table``."""
+    problems: list[Problem] = []
+    kinds = _kinds(table.resource)
+    # (field, its cell's index, free text?) once per table, not looked up per cell
+    plan = [
+        (f, columns[f.name], f.type not in ("integer", "year") and not f.pattern and f.enum is None)
+        for f in table.resource.fields
+    ]
+    plain_text = PLAIN.fullmatch
+    line = 1
+    for cells in reader:
+        start, line = line + 1, reader.line_num  # type: ignore[attr-defined]  (a csv reader)
+        if not cells or cells == [""] * len(cells):
+            continue  # blank line
+        if len(cells) != width:
+            message = f"row has {plural(len(cells), 'cell')} but the header has {width} columns"
+            problems.append(Problem(shown, start, None, message, "cell-count"))
+            continue
         row: dict[str, Value] = {}
-        plain_text = PLAIN.fullmatch
-        for f, index, free in self.plan:
+        for f, index, free in plan:
             text = cells[index]
             if text == "":
                 if f.required:
-                    problems.append(Problem(self.shown, line, f.name, "is empty, but a value is required", "required"))
+                    problems.append(Problem(shown, start, f.name, "is empty, but a value is required", "required"))
                 row[f.name] = None
                 continue
             plain = plain_text(text) is not None
             if plain and free:  # free text with nothing to say: the fast path
                 row[f.name] = text
                 continue
-            bad = [] if plain else list(_cell_problems(text, self.kinds[f.name]))
+            bad = [] if plain else list(_cell_problems(text, kinds[f.name]))
             value, type_problem = _typed(text, f)
             if type_problem and not (bad and f.pattern):
                 bad.append(type_problem)
-            problems.extend(Problem(self.shown, line, f.name, message, code) for code, message in bad)
+            problems.extend(Problem(shown, start, f.name, message, code) for code, message in bad)
             row[f.name] = value
-        return row
+        table.rows.append(row)
+        table.lines.append(start)
+    return problems
 
 
 def read_table(path: Path, resource: Resource, shown: str | None = None) -> tuple[TableRead, list[Problem]]:
@@ -252,17 +256,8 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
     columns, problems = _header_problems(header, resource, shown)
     if any(p.code == "missing-label" for p in problems):
         return table, problems  # rows cannot be read reliably without their columns
-    rows = _RowReader(resource, columns, len(header), shown)
-    line = reader.line_num
     try:
-        for cells in reader:
-            start, line = line + 1, reader.line_num
-            if not cells or cells == [""] * len(cells):
-                continue  # blank line
-            row = rows.row(cells, start, problems)
-            if row is not None:
-                table.rows.append(row)
-                table.lines.append(start)
+        problems.extend(_read_rows(reader, table, columns, len(header), shown))
     except csv.Error as exc:
         problems.append(Problem(shown, reader.line_num, None, f"cannot be read as CSV: {exc}", "csv-error"))
     problems.extend(_unique_problems(table, shown))
