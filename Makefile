@@ -122,7 +122,7 @@ dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=f
 	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(BUNDLE) --add $(HTML)/$(QDPX_NAME)
 
 bench: setup  ## time what the user runs (make html, make book) beside a bare Jupyter Book, tests and large synthetic cases, in a copy (_build/.bench): benchmarks/results.json; REPEAT=3
-	$(PY) scripts/bench.py --repeat $(REPEAT)
+	$(PY) -m scripts.bench --repeat $(REPEAT)
 
 clean:  ## remove everything the build made
 	rm -rf _build dist

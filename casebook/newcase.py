@@ -9,12 +9,11 @@ Never writes into a folder that already holds files.
 
 from __future__ import annotations
 
-import csv
 import shutil
 from pathlib import Path
 
 from .case import schema
-from .case.folder import README, in_use, write_case
+from .case.folder import README, in_use, set_cell, write_case
 from .paths import DESCRIPTOR
 
 
@@ -56,17 +55,7 @@ def problems_after_edit(
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / shown_as
         create(copy, source)
-        path = copy / file
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-        header = rows[0]
-        if column not in header:
-            raise KeyError(f"{file} has no column {column!r}; columns: {', '.join(header)}")
-        if not 2 <= row <= len(rows):
-            raise IndexError(f"{file}: line {row} is not a row of data (lines 2 to {len(rows)} are)")
-        rows[row - 1][header.index(column)] = value
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(rows)
+        set_cell(copy, file, row, column, value)
         _, problems = check(copy)
         return [str(p).replace(str(copy), shown_as) for p in problems]
 

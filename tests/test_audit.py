@@ -6,7 +6,6 @@ source word for word."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
@@ -14,11 +13,7 @@ import pytest
 
 import casebook
 from conftest import DATA, ROOT, SHARED
-
-spec = importlib.util.spec_from_file_location("audit", ROOT / "scripts" / "audit.py")
-audit = importlib.util.module_from_spec(spec)
-sys.modules["audit"] = audit  # dataclasses look their module up there
-spec.loader.exec_module(audit)
+from scripts import audit
 
 SEED = SHARED / "seed" / "000_457fc1adedf36b99.txt"
 needs_seed = pytest.mark.skipif(not SEED.is_file(), reason="the source article (../shared/seed) is not here")

@@ -1,28 +1,14 @@
 """make bench: its summary statistics (scripts/bench.py) and how the book shows its results
-(casebook/reproducibility/benchmarks.py), from a small sample and from no results at all. Fast: nothing is
-built or measured here."""
+(casebook/reproducibility/benchmarks.py), from a small sample and from no results at all.
+Fast: nothing is built or measured here."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
-
-import pytest
 
 from casebook.reproducibility import benchmarks
-from conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "scripts" / "bench.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = module  # its dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    yield module
-    sys.modules.pop("bench", None)
-
+from scripts import bench
+from tools.process import executed_notebooks, pytest_counts
 
 SAMPLE = {
     "schema": 1,
@@ -126,14 +112,14 @@ SAMPLE = {
 }
 
 
-def test_summary_statistics_are_median_min_and_max(bench):
+def test_summary_statistics_are_median_min_and_max():
     assert bench.summarise([3.0, 1.0, 2.0]) == {"median": 2.0, "min": 1.0, "max": 3.0}
     assert bench.summarise([4.0, 1.0, 2.0, 3.0]) == {"median": 2.5, "min": 1.0, "max": 4.0}
     assert bench.summarise([7.5]) == {"median": 7.5, "min": 7.5, "max": 7.5}
     assert bench.summarise([]) == {"median": None, "min": None, "max": None}
 
 
-def test_a_measurement_records_its_repeats_and_whether_it_meets_its_target(bench):
+def test_a_measurement_records_its_repeats_and_whether_it_meets_its_target():
     m = bench.measurement("html_no_change_rebuild", "No-change rebuild", "s", [1.61234, 1.2, 9.0], "builds")
     assert m["repeats"] == 3 and m["values"] == [1.612, 1.2, 9.0]
     assert (m["median"], m["min"], m["max"]) == (1.612, 1.2, 9.0)
@@ -145,8 +131,8 @@ def test_a_measurement_records_its_repeats_and_whether_it_meets_its_target(bench
     assert stopped["met"] is False
 
 
-def test_pytest_and_build_logs_are_read(bench, tmp_path):
-    assert bench.pytest_counts("...\n4 failed, 136 passed, 5 skipped, 142 deselected in 59.96s\n") == {
+def test_pytest_and_build_logs_are_read(tmp_path):
+    assert pytest_counts("...\n4 failed, 136 passed, 5 skipped, 142 deselected in 59.96s\n") == {
         "passed": 136,
         "failed": 4,
         "skipped": 5,
@@ -157,7 +143,7 @@ def test_pytest_and_build_logs_are_read(bench, tmp_path):
         f"\x1b[01mreading sources... \x1b[39;49;00m[ 11%] chapters/03-method\n"
         f"{tmp_path}/chapters/03-method.ipynb: Executed notebook in 1.18 seconds [mystnb]\n"
     )
-    assert bench.executed_notebooks(log, tmp_path) == ["chapters/03-method"]
+    assert executed_notebooks(log, tmp_path) == ["chapters/03-method"]
 
 
 def test_the_book_shows_a_sample_of_results(tmp_path):

@@ -236,10 +236,9 @@ def test_a_claim_no_paragraph_states_and_a_marker_without_its_entry_fail_the_bui
 def test_an_anchor_moved_out_of_its_section_fails_the_build(tmp_path):
     """The Turin book with the anchor of a Discussion passage moved onto a paragraph of the
     Conclusions."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import bench  # its copy of the working tree
+    from tools.project_copy import copy_project
 
-    project = bench.copy_project(tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     discussion = project / "chapters" / "06-discussion.ipynb"
     text = discussion.read_text(encoding="utf-8")
     assert "{#passage-discussion-technical}\\n" in text

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 
 import pytest
 
@@ -162,8 +161,7 @@ def test_static_files_are_redrawn_only_when_the_drawing_changes(case_copy, tmp_p
 
 
 def test_the_vendored_plotly_bundle_is_the_recorded_one_at_plotly_py_s_version():
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import vendor_plotly
+    from scripts import vendor_plotly
 
     assert vendor_plotly.check() == []
     assert figures.PLOTLY_JS.is_file()

@@ -8,18 +8,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from casebook.files import sha256
 from conftest import ROOT
+from scripts.bench import ACTIVITY_EDIT
+from tools.process import executed_notebooks
+from tools.project_copy import append_to_cell, child_env, copy_project
 
 pytestmark = pytest.mark.built  # three builds of the book: not in make test-fast
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import bench  # noqa: E402  (its copy, environment, edit and log helpers)
 
 VERSION = re.compile(r"\?v=[0-9a-f]+")
 SUFFIX = " (edited_by_the_incremental_test)"  # one word: the hover text wraps at spaces and hyphens
@@ -32,7 +31,7 @@ def make_html(copy: Path) -> str:
     result = subprocess.run(
         ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"],
         cwd=copy,
-        env=bench.child_env(copy),
+        env=child_env(copy),
         capture_output=True,
         text=True,
         timeout=600,
@@ -55,14 +54,14 @@ def pages(copy: Path) -> dict[str, str]:
 
 
 def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_that_show_it(tmp_path):
-    copy = bench.copy_project(tmp_path / "project")
+    copy = copy_project(tmp_path / "project")
     make_html(copy)
     before = pages(copy)
-    file, key, ident, column, _ = bench.ACTIVITY_EDIT
-    bench.edit_cell(copy / "data" / file, key, ident, column, SUFFIX)
+    file, key, ident, column, _ = ACTIVITY_EDIT
+    append_to_cell(copy / "data", file, key, ident, column, SUFFIX)
 
     output = make_html(copy)
-    ran = sorted(bench.executed_notebooks(output, copy))
+    ran = sorted(executed_notebooks(output, copy))
     after = pages(copy)
     # Table 1 and its discussion, Figure 1's hover text, the code book's counts, the evidence appendix
     assert ran == [
@@ -95,7 +94,7 @@ def failing_make_html(copy: Path) -> str:
     result = subprocess.run(
         ["make", "--no-print-directory", f"VENV={ROOT / '.venv'}", "html"],
         cwd=copy,
-        env=bench.child_env(copy),
+        env=child_env(copy),
         capture_output=True,
         text=True,
         timeout=600,
@@ -110,7 +109,7 @@ def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_w
     data still stops it with file:row:column, and no kernel outlives either build."""
     import nbformat
 
-    copy = bench.copy_project(tmp_path / "project")
+    copy = copy_project(tmp_path / "project")
     make_html(copy)
     before = kernels_running()
     chapter = copy / "chapters" / "coding.ipynb"
@@ -125,7 +124,7 @@ def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_w
 
     chapter.write_bytes(pristine)
     make_html(copy)
-    bench.edit_cell(copy / "data" / "actors.csv", "id", "politicians", "level", " and galactic")
+    append_to_cell(copy / "data", "actors.csv", "id", "politicians", "level", " and galactic")
     output = failing_make_html(copy)
     assert "actors.csv:" in output and ":level" in output, output[-3000:]
     assert kernels_running() == before

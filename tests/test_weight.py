@@ -12,84 +12,22 @@ fontawesome.js; make bench reports a first visit in all.)
 
 from __future__ import annotations
 
-import re
-from functools import cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
-from lxml import html as lxml_html
 
 from casebook.publish.plotly import SCRIPT
 from conftest import HTML
+from tools.page_weight import FIGURE_EXTRA, FIGURE_OWN, KB, TEXT_BUDGET, pages, resources, size, weights
 
 pytestmark = pytest.mark.built
-
-KB = 1024
-TEXT_BUDGET = 200 * KB
-FIGURE_EXTRA = 100 * KB
-FIGURE_OWN = 1536 * KB
-RESOURCES = (
-    '//link[contains(concat(" ", @rel, " "), " stylesheet ")]/@href | //link[@rel="preload"]/@href'
-    " | //script/@src | //img/@src"
-)
-FONT_FACE = re.compile(r"@font-face\s*{[^}]*}", re.S)
-URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)""")
-
-
-def local(reference: str, base: Path) -> Path | None:
-    """The file a reference from ``base`` (a page or a stylesheet) names, if it is local."""
-    parts = urlsplit(reference)
-    if parts.scheme or parts.netloc or not parts.path:  # http(s):, data:, //host, "#x"
-        return None
-    return (base.parent / unquote(parts.path)).resolve()
-
-
-@cache
-def css_resources(sheet: Path) -> frozenset[Path]:
-    """What a stylesheet makes the browser fetch: the first source of each @font-face (a
-    browser takes the first format it supports), every other url(...), and @imports."""
-    text = sheet.read_text(encoding="utf-8", errors="replace")
-    found: set[Path] = set()
-    for face in FONT_FACE.findall(text):
-        first = URL.search(face.split("src", 1)[1]) if "src" in face else None
-        if first and (path := local(first[1], sheet)):
-            found.add(path)
-    for reference in URL.findall(FONT_FACE.sub("", text)):
-        if path := local(reference, sheet):
-            found.add(path)
-            if path.suffix == ".css" and path.is_file():
-                found |= css_resources(path)
-    return frozenset(found)
-
-
-def resources(page: Path) -> set[Path]:
-    tree = lxml_html.fromstring(page.read_bytes())
-    found: set[Path] = set()
-    for reference in tree.xpath(RESOURCES):
-        if path := local(reference, page):
-            found.add(path)
-            if path.suffix == ".css" and path.is_file():
-                found |= css_resources(path)
-    return found
 
 
 @pytest.fixture(scope="module")
 def site() -> dict[Path, set[Path]]:
     if not (HTML / "chapters" / "index.html").exists():
         pytest.skip(f"{HTML} is not built (make book)")
-    pages = [p for p in sorted(HTML.rglob("*.html")) if not p.relative_to(HTML).parts[0].startswith("_")]
-    pages = [p for p in pages if 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")[:2000]]
-    return {page: resources(page) for page in pages}
-
-
-def size(paths) -> int:
-    return sum(p.stat().st_size for p in paths)
-
-
-def weights(site: dict[Path, set[Path]]) -> tuple[set[Path], dict[Path, int]]:
-    shared = set.intersection(*site.values())
-    return shared, {page: page.stat().st_size + size(found - shared) for page, found in site.items()}
+    return {page: resources(page) for page in pages(HTML)}
 
 
 def report(site: dict[Path, set[Path]]) -> str:
@@ -122,11 +60,6 @@ def test_text_pages_stay_under_200_kb_beyond_the_theme(site) -> None:
 def figure_pages(site: dict[Path, set[Path]]) -> list[Path]:
     plotly = (HTML / "_static" / SCRIPT).resolve()
     return [p for p, found in site.items() if plotly in found]
-
-
-def first_visit(page: Path, found: set[Path]) -> int:
-    """Every byte a first visit to the page fetches: its HTML and all its local resources."""
-    return page.stat().st_size + size(found)
 
 
 def test_figure_page_stays_under_plotly_plus_100_kb(site) -> None:

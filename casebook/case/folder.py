@@ -61,3 +61,45 @@ def write_case(
         (folder / name).write_text(text, encoding="utf-8")
         written.append(folder / name)
     return written
+
+
+# --- one cell of a case's file, as an editor would change it ----------------------------------
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _index(rows: list[list[str]], file: str, row: int, column: str) -> int:
+    header = rows[0]
+    if column not in header:
+        raise KeyError(f"{file} has no column {column!r}; columns: {', '.join(header)}")
+    if not 2 <= row <= len(rows):
+        raise IndexError(f"{file}: line {row} is not a row of data (lines 2 to {len(rows)} are)")
+    return header.index(column)
+
+
+def cell(folder: Path, file: str, row: int, column: str) -> str:
+    """The text of one cell: line ``row`` of ``folder/file`` (the header is line 1), column ``column``."""
+    rows = _rows(folder / file)
+    return rows[row - 1][_index(rows, file, row, column)]
+
+
+def set_cell(folder: Path, file: str, row: int, column: str, value: str) -> None:
+    """Set one cell of ``folder/file`` (line ``row``, counted as messages and editors count)."""
+    path = folder / file
+    rows = _rows(path)
+    rows[row - 1][_index(rows, file, row, column)] = value
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def row_of(folder: Path, file: str, column: str, value: str) -> int:
+    """The line of the first row of ``folder/file`` whose ``column`` holds ``value``."""
+    rows = _rows(folder / file)
+    index = rows[0].index(column)
+    for number, cells in enumerate(rows[1:], start=2):
+        if cells[index] == value:
+            return number
+    raise LookupError(f"{file}: no row with {column}={value!r}")
