@@ -109,7 +109,7 @@ test: setup  ## nbval on the notebooks, then build HTML and PDF (Turin and the t
 test-fast: setup  ## the tests that need no built book
 	$(PY) -m pytest -m "not built and not pdf and not browser"
 
-lint: setup  ## ruff, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
+lint: setup  ## ruff, mypy, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files
 
 verify: setup  ## re-execute every notebook from data/ and compare tables, figure data and outputs with the committed ones

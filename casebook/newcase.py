@@ -10,9 +10,10 @@ Never writes into a folder that already holds files.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
-from .case import schema
+from .case import check, load, schema
 from .case.folder import README, in_use, set_cell, write_case
 from .paths import DESCRIPTOR
 
@@ -48,10 +49,6 @@ def problems_after_edit(
     line ``row`` of ``file`` (counted as the messages and an editor count: the header is
     line 1, the first row of data line 2), column ``column``, set to ``value``. The copy
     lives in a temporary folder, printed as ``shown_as``; ``source`` is never written."""
-    import tempfile
-
-    from .case import check
-
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / shown_as
         create(copy, source)
@@ -66,10 +63,7 @@ def qda_round_trip(source: Path | str, shown_as: str = "my-case", codebook_as: s
     ``import-qdpx --codebook source`` into a new case folder there (printed as
     ``shown_as``; ``codebook_as`` is how the command shows ``source``), and what
     ``casebook check`` then says remains to fill in."""
-    import tempfile
-
-    from .case import check, load
-    from .qdpx import import_project, write_qdpx
+    from .qdpx import import_project, write_qdpx  # deferred: lxml and pandas, for this demonstration only
     from .qdpx.importer import summary
 
     with tempfile.TemporaryDirectory() as tmp:

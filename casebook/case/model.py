@@ -38,7 +38,7 @@ class CaseError(Exception):
 
 
 def _to_frame(table: TableRead) -> pd.DataFrame:
-    import pandas as pd
+    import pandas as pd  # deferred: pandas, which a build's first steps (casebook build, the fingerprints) do without
 
     columns = list(table.resource.field_names)
     frame = pd.DataFrame.from_records(table.rows, columns=columns)
@@ -218,7 +218,7 @@ class Case:
 
     def fact_text(self, key: str) -> str:
         """A fact as a reader sees it: qualifier included, months spelled out."""
-        import pandas as pd
+        import pandas as pd  # deferred: pandas (as in _to_frame)
 
         value = self.fact(key)
         if isinstance(value, dt.date):
@@ -259,7 +259,9 @@ def about(root: Path | str | None = None) -> About:
     if not isinstance(descriptor, dict):
         descriptor = {}
     text = {k: str(descriptor.get(k) or "").strip() for k in ("name", "title", "description", "notice")}
-    keywords = descriptor.get("keywords") if isinstance(descriptor.get("keywords"), list) else []
+    keywords = descriptor.get("keywords")
+    if not isinstance(keywords, list):
+        keywords = []
     return About(
         name=text["name"] or root.resolve().name,
         title=text["title"] or f"The case in {root.name}",

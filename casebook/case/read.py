@@ -15,9 +15,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import characters
 from .schema import Field, Resource
+
+if TYPE_CHECKING:
+    import _csv
 
 Value = str | int | None
 
@@ -188,9 +192,7 @@ def _header_problems(header: list[str], resource: Resource, shown: str) -> tuple
     return columns, problems
 
 
-def _read_rows(
-    reader: Iterator[list[str]], table: TableRead, columns: dict[str, int], width: int, shown: str
-) -> list[Problem]:
+def _read_rows(reader: _csv.Reader, table: TableRead, columns: dict[str, int], width: int, shown: str) -> list[Problem]:
     """Each row of the file after its header, checked cell by cell and typed into ``table``."""
     problems: list[Problem] = []
     kinds = _kinds(table.resource)
@@ -202,7 +204,7 @@ def _read_rows(
     plain_text = PLAIN.fullmatch
     line = 1
     for cells in reader:
-        start, line = line + 1, reader.line_num  # type: ignore[attr-defined]  (a csv reader)
+        start, line = line + 1, reader.line_num
         if not cells or cells == [""] * len(cells):
             continue  # blank line
         if len(cells) != width:
@@ -265,7 +267,7 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
 
 
 def _unique_problems(table: TableRead, shown: str) -> Iterator[Problem]:
-    keys = [(f.name,) for f in table.resource.fields if f.unique]
+    keys: list[tuple[str, ...]] = [(f.name,) for f in table.resource.fields if f.unique]
     pk = table.resource.primary_key
     if len(pk) > 1:
         keys.append(pk)

@@ -74,8 +74,8 @@ def _paths(app: Sphinx, config: Any) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # deferred: startup (``casebook build`` imports .notebooks.prefetch before Sphinx starts, and
-    # that should not wait for Sphinx, pandas, plotly or pybtex)
+    # deferred: Sphinx, pandas, plotly, pybtex (casebook build imports .notebooks.prefetch before
+    # Sphinx starts, and that must not wait for them)
     from .. import bibstyle
     from . import (
         accessibility,

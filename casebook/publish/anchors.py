@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from sphinx.application import Sphinx
+from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from .. import evidence
 from .prepare import case
 
 logger = logging.getLogger(__name__)
@@ -17,11 +19,10 @@ def check_passage_anchors(app: Sphinx, env: BuildEnvironment) -> None:
     anchor must name a passage: the Evidence appendix links to them."""
     if not app.config.casebook_passage_anchors:
         return
-    from .. import evidence
-
     case_ = case(app)
     path = case_.path("passages")
     std = env.get_domain("std")
+    assert isinstance(std, StandardDomain)
     anchors = {name: docname for name, (docname, _) in std.anonlabels.items() if name.startswith("passage-")}
     wanted = {}
     for line, ident in zip(case_.lines("passages"), case_.passages["id"], strict=True):

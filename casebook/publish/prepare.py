@@ -15,8 +15,10 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from .. import paths
+from .. import files, paths, qdpx
 from ..case import Case, CaseError, about, load
+from ..figures import write_static
+from ..reproducibility import release
 from .state import build_state
 
 logger = logging.getLogger(__name__)
@@ -37,8 +39,6 @@ def case(app: Sphinx) -> Case:
 
 def before_reading(app: Sphinx) -> None:
     """``builder-inited``: check the case, then bring Figure 1's static files up to date."""
-    from ..figures import write_static
-
     folder = paths.figures_folder(app.srcdir)
     written = write_static(case(app), folder)
     logger.info(
@@ -48,9 +48,6 @@ def before_reading(app: Sphinx) -> None:
 
 def write_downloads(app: Sphinx, folder: Path) -> None:
     """The case as a REFI-QDA project and as a zip of its folder, beside the site's pages."""
-    from .. import files, qdpx
-    from ..reproducibility import release
-
     case_ = case(app)
     names = paths.downloads(about(case_.root).name)
     for file, data in ((names.qdpx, qdpx.qdpx_bytes(case_)), (names.data, release.data_zip(case_))):

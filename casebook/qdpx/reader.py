@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeAlias
 
 from lxml import etree
 
@@ -16,7 +17,7 @@ from ..case.schema import WORK_TYPE_LABELS
 from .codebook import ACTOR_GROUP, WORK_GROUP, Code, split_marker
 from .export import CODEBOOK_NS, PROJECT_ENTRY, PROJECT_NS
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 
 
 class NotAProject(Exception):

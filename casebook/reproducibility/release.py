@@ -18,6 +18,9 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from .. import files
 from ..case import Case, about
@@ -51,8 +54,6 @@ class Book:
 def book_info(book: Path, data: Path) -> Book:
     """The title from the book's ``_config.yml`` (the case's title when the book takes its
     title from the case, as the book of any case does), the rest from the case folder."""
-    import yaml
-
     path = book / "_config.yml"
     config = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
     case = about(data)
@@ -152,7 +153,7 @@ def crate(project: Path, members_: list[Member], book: Book) -> dict:
             "name": source.get("title") or source["path"],
         }
         sources.append(entity | ({"identifier": source["path"]} if article else {}))
-    root = {
+    root: dict[str, Any] = {
         "@id": "./",
         "@type": "Dataset",
         "name": book.title,

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import figures, qdpx, tables
 from ..case import Case
 from ..files import sha256
 from .provenance import build_time, data_checksums, source_time
@@ -39,8 +40,6 @@ def versions() -> list[tuple[str, str]]:
 
 def artefacts(case: Case, figures_dir: Path | None = None) -> list[Artefact]:
     """SHA-256 of what the book generates from the data."""
-    from .. import figures, qdpx, tables
-
     out = [
         Artefact("Table 1", "table content, as the book shows it", sha256(tables.institutional_work(case).json())),
         Artefact("Table 2", "table content", sha256(tables.interviewees(case).json())),

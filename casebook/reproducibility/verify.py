@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 
+from .. import tables
 from ..case import Case, load
 from ..content import MIME_TYPE
+from ..figures import figure, json_text
 from ..paths import DATA_ENV
 
 IGNORE = "NBVAL_IGNORE_OUTPUT"  # the one marker nbval also honours
@@ -50,8 +53,6 @@ def execute_notebook(path: Path, data_dir: Path | None = None) -> nbformat.Noteb
     """Run the notebook at ``path`` (against the case in ``data_dir``, if given) in a fresh kernel,
     in its own folder as the book runs it (a chapter may read files beside the book, as the
     fork chapter does), without timing metadata: two runs on the same data give the same notebook."""
-    from nbclient import NotebookClient
-
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
@@ -88,8 +89,6 @@ def _committed_table(notebooks: dict[str, nbformat.NotebookNode], label: str) ->
 
 
 def compare_tables(case: Case, notebooks: dict[str, nbformat.NotebookNode]) -> list[Check]:
-    from .. import tables
-
     checks = []
     for label, build in (
         ("table-1", tables.institutional_work),
@@ -107,8 +106,6 @@ def compare_tables(case: Case, notebooks: dict[str, nbformat.NotebookNode]) -> l
 
 
 def compare_figure(case: Case, figures_dir: Path) -> Check:
-    from ..figures import figure, json_text
-
     path = figures_dir / "figure1.json"
     name = "Figure 1 data (regenerated from data vs figures/figure1.json)"
     if not path.is_file():

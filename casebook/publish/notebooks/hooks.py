@@ -30,6 +30,7 @@ from pathlib import Path
 
 import nbformat
 from docutils import nodes
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.errors import SphinxError
@@ -153,11 +154,11 @@ def source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         job = state.pending.pop(docname)
         assert state.kernels is not None  # (pending notebooks were queued on them)
         try:
-            done = state.kernels.run({docname: job})[docname]
+            ran = state.kernels.run({docname: job})[docname]
         except NotebookFailed as error:
             raise NotebookExecutionFailed(str(error)) from None
-        state.executed[docname] = done
-        logger.info(f"{app.env.doc2path(docname)}: executed in {done.seconds:.2f} seconds [casebook]")
+        state.executed[docname] = ran
+        logger.info(f"{app.env.doc2path(docname)}: executed in {ran.seconds:.2f} seconds [casebook]")
     done = state.executed.get(docname)
     if done is not None:
         os.environ.pop(DEPENDENCY_LOG_ENV, None)
@@ -187,8 +188,6 @@ def collect(app: Sphinx, doctree: nodes.document) -> None:
         data.fingerprints.update(tracking.case_fingerprints(Path(root), root + "|"))
     done = build_state(app).executed.get(docname)
     if done is not None:
-        from myst_nb.sphinx_ import NbMetadataCollector
-
         NbMetadataCollector.set_exec_data(
             env,
             docname,

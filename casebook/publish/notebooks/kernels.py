@@ -75,7 +75,7 @@ class KernelPool:
     is ready — before Sphinx asks for them (:meth:`run`) when they are known early."""
 
     def __init__(self, count: int, timeout: int):
-        from jupyter_client import KernelManager
+        from jupyter_client import KernelManager  # deferred: loaded where the kernels run, after a fork
 
         self.timeout = timeout
         self.managers = [KernelManager(kernel_name="python3") for _ in range(count)]
@@ -96,7 +96,7 @@ class KernelPool:
     def _boot(self, km: Any) -> Any:
         """Start the kernel, warm it, and keep its client: one client serves every notebook
         the kernel runs (a new client per notebook would wait ~0.2 s for the kernel each time)."""
-        import nbformat
+        import nbformat  # deferred: nbformat and nbclient, as jupyter_client
         from nbclient import NotebookClient
 
         km.start_kernel(env={k: v for k, v in os.environ.items() if k != DEPENDENCY_LOG_ENV})
@@ -120,7 +120,7 @@ class KernelPool:
         return {doc: self.jobs[doc].result() for doc in jobs}
 
     def _execute(self, index: int, path: Path, log: Path) -> Executed:
-        import nbformat
+        import nbformat  # deferred: as in _boot
 
         try:
             client = self.ready[index].result()
@@ -196,7 +196,7 @@ class ForkedKernelPool:
         atexit.register(self.join)
 
     def _child(self, write: int, jobs: Mapping[str, Job]) -> int:
-        import nbformat
+        import nbformat  # deferred: as in KernelPool._boot
 
         kernels = None
         try:
@@ -244,7 +244,7 @@ class ForkedKernelPool:
 
     def _receive(self, wanted: list[str]) -> None:
         """The child's next line: a notebook run (read back from its file), or why it failed."""
-        import nbformat
+        import nbformat  # deferred: as in KernelPool._boot
 
         line = self.pipe.readline()
         if not line:
