@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import files
 from ..case import Case, about
 from ..paths import DESCRIPTOR, TYPST_PDF
@@ -54,6 +52,8 @@ class Book:
 def book_info(book: Path, data: Path) -> Book:
     """The title from the book's ``_config.yml`` (the case's title when the book takes its
     title from the case, as the book of any case does), the rest from the case folder."""
+    import yaml  # deferred: PyYAML, which only dist needs (not a dependency of the installed package)
+
     path = book / "_config.yml"
     config = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else None) or {}
     case = about(data)

@@ -7,9 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -31,16 +28,6 @@ def add_row(folder: Path, file: str, row: dict[str, str]) -> None:
     out = io.StringIO()
     csv.DictWriter(out, header, lineterminator="\n").writerow(row)
     path.write_text(text + out.getvalue(), encoding="utf-8")
-
-
-def drop_rows(folder: Path, file: str, keep) -> None:
-    path = folder / file
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(r for r in rows if keep(r))
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 # --- from the data -------------------------------------------------------------------------------
@@ -178,81 +165,5 @@ def test_in_the_pdf_markers_link_to_the_evidence_appendix():
         assert targets == [(c.label, c.mark) for c in claims]
 
 
-# --- the build's checks -------------------------------------------------------------------------
-
-
-def jupyter_book(source: Path, out: Path, data: Path) -> subprocess.CompletedProcess:
-    env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "CASEBOOK_DATA": str(data),
-        "CASEBOOK_FIGURES": str(out / "figures"),
-        "HOME": str(out),
-    }
-    return subprocess.run(
-        [
-            str(Path(sys.executable).with_name("jupyter-book")),
-            "build",
-            str(source),
-            "--path-output",
-            str(out),
-            "-W",
-            "-n",
-            "--keep-going",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-@pytest.mark.built
-def test_a_claim_no_paragraph_states_and_a_marker_without_its_entry_fail_the_build(tmp_path):
-    """The book of any case, for the teaching case with the passage of one activity taken out
-    of evidence.csv and the Evidence appendix taken out of the table of contents."""
-    case = tmp_path / "case"
-    shutil.copytree(ROOT / "examples" / "teaching-case", case)
-    first = casebook.load(case).institutional_work.iloc[0]["id"]
-    drop_rows(case, "evidence.csv", lambda r: not (r["claim_id"] == first and r["evidence_type"] == "passage"))
-    book = tmp_path / "book"
-    shutil.copytree(ROOT / "examples" / "case-book", book)
-    toc = book / "_toc.yml"
-    toc.write_text(toc.read_text(encoding="utf-8").replace("  - file: evidence\n", ""), encoding="utf-8")
-    (book / "evidence.ipynb").unlink()
-    result = jupyter_book(book, tmp_path / "out", case)
-    log = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert re.search(
-        rf"institutional_work\.csv:\d+:id: E1 \(Table 1, activity '{first}'\) is stated by no paragraph", log
-    ), log[-4000:]
-    assert re.search(
-        r"analysis\.ipynb: WARNING: the paragraph \{#passage-[a-z0-9-]+\} cites E\d+, but no page of the "
-        r"book has its entry",
-        log,
-    ), log[-4000:]
-
-
-@pytest.mark.built
-def test_an_anchor_moved_out_of_its_section_fails_the_build(tmp_path):
-    """The Turin book with the anchor of a Discussion passage moved onto a paragraph of the
-    Conclusions."""
-    from tools.project_copy import copy_project
-
-    project = copy_project(tmp_path / "project")
-    discussion = project / "chapters" / "06-discussion.ipynb"
-    text = discussion.read_text(encoding="utf-8")
-    assert "{#passage-discussion-technical}\\n" in text
-    discussion.write_text(text.replace("{#passage-discussion-technical}\\n", ""), encoding="utf-8")
-    conclusions = project / "chapters" / "07-conclusions.md"
-    paragraphs = conclusions.read_text(encoding="utf-8").split("\n\n")
-    index = next(i for i, p in enumerate(paragraphs) if p[:1].isalpha() and not p.startswith("{#"))
-    paragraphs[index] = "{#passage-discussion-technical}\n" + paragraphs[index]
-    conclusions.write_text("\n\n".join(paragraphs), encoding="utf-8")
-    result = jupyter_book(project, project / "_build", project / "data")
-    log = result.stdout + result.stderr
-    assert result.returncode != 0
-    assert re.search(
-        r"07-conclusions\.md: WARNING: the paragraph \{#passage-discussion-technical\} has moved out of "
-        r"the section .*passages\.csv:\d+:section puts it in \('Discussion', sec-discussion\)",
-        log,
-    ), log[-4000:]
+# The build's checks (a claim no paragraph states, a marker without its entry, an anchor moved
+# out of its section) are tested on the fixture book: tests/sphinx/test_extension.py.

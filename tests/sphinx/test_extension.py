@@ -151,3 +151,23 @@ def test_a_claim_no_paragraph_states_is_named_by_file_row_and_column(book):
         log,
     ), log[-3000:]
     assert re.search(r"index\.md: WARNING: the paragraph \{#passage-[a-z0-9-]+\} cites E\d+, but no page", log)
+
+
+def test_an_anchor_moved_out_of_its_section_is_named_by_file_row_and_column(book):
+    """A passage's paragraph must sit in the section ``passages.csv`` puts it in."""
+    passages = casebook.load(book.case).passages
+    moved = "context-floods"
+    others = "".join(f"{{#passage-{p}}}\nA paragraph restating {p}.\n\n" for p in passages["id"] if p != moved)
+    (book.src / "index.md").write_text(
+        f"# A fixture book\n\n(sec-context-and-drivers)=\n## Context and drivers\n\n{others}"
+        f"## Elsewhere\n\n{{#passage-{moved}}}\nThis paragraph sits outside its section.\n\n"
+        "```{toctree}\ncounts\n```\n",
+        encoding="utf-8",
+    )
+    log, _ = book.attempt(casebook_active_citation=True)
+    line = row_of(book.case, PASSAGES, "id", moved)
+    assert (
+        f"index.md: WARNING: the paragraph {{#passage-{moved}}} has moved out of the section "
+        f"{book.case / PASSAGES}:{line}:section puts it in ('Context and drivers', sec-context-and-drivers)"
+    ) in log, log[-3000:]
+    assert log.count("has moved out of the section") == 1

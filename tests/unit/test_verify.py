@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -40,14 +41,20 @@ def test_changing_a_data_cell_without_rebuilding_fails_verify(case_copy):
     assert not check.ok and "outputs differ" in str(check)
 
 
-def test_verify_command_prints_a_verdict_per_artefact_and_fails(case_copy):
+def test_verify_command_prints_a_verdict_per_artefact_and_fails(case_copy, tmp_path):
+    """On a project of one chapter (each notebook re-executed is a second or more)."""
+    project = tmp_path / "project"
+    for name in ("chapters/appendix-1-interviewees.ipynb", "chapters/05-institutional-work.ipynb", "figures"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copyfile
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        copy(ROOT / name, project / name)
     set_cell(case_copy, "actors.csv", 2, "label", "The European Union")
-    result = subprocess.run(
-        [sys.executable, "-m", "casebook", "verify", "--data", str(case_copy)], cwd=ROOT, capture_output=True, text=True
-    )
+    command = [sys.executable, "-m", "casebook", "verify", "--project", str(project), "--data", str(case_copy)]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 1
     assert "FAIL  Table 1" in result.stdout and "FAIL  Figure 1 data" in result.stdout
-    assert "PASS  Table 2" in result.stdout
+    assert "PASS  Table 2" in result.stdout and "PASS  notebook appendix-1-interviewees.ipynb" in result.stdout
+    assert "FAIL  notebook 05-institutional-work.ipynb" in result.stdout
 
 
 def test_every_nbval_marker_is_one_nbval_recognises():
