@@ -55,7 +55,7 @@ HTML_STAMP := $(HTML)/.casebook-built
 PDF_FILE   := $(OUT)/typst/book.pdf
 BOOK_STAMP := $(OUT)/.casebook-book-built
 
-.PHONY: help setup lock check figures html pdf book preview test test-fast lint verify audit dist bench clean
+.PHONY: help setup lock check figures html pdf book preview test test-books test-unbuilt test-fast lint verify audit dist bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -98,16 +98,30 @@ preview: setup  ## a live preview for authors on http://127.0.0.1:8000 (PORT=...
 	$(PY) scripts/preview.py --html $(HTML) --port $(PORT) --watch $(WATCH) $(CASE) casebook \
 	  --build "$(MAKE) --no-print-directory html CASE=$(CASE)"
 
-test: setup  ## nbval on the notebooks, then build HTML and PDF (Turin and the teaching case), then every test
+# The tests come in three tiers (tests/unit: no build; tests/sphinx: a small fixture book; tests/built:
+# the built books, marked built, pdf or browser). make test runs the notebooks and builds both
+# books while the first two tiers run beside them, then the third, JOBS processes side by side.
+JOBS   ?= 2
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+BUILT  := built or pdf or browser
+
+test: setup  ## nbval and both books (Turin, the teaching case) beside the tests that need no build, then the tests of the built books
 	@mkdir -p _build
-	$(PY) -m pytest --nbval chapters -p no:cacheprovider --junitxml=_build/nbval.xml
-	CASEBOOK_DATA=$(abspath $(TEACHING_CASE)) $(PY) -m pytest --nbval examples/case-book -p no:cacheprovider
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-books test-unbuilt
+	$(PYTEST) -m "$(BUILT)" -n $(JOBS) --dist loadgroup
+
+test-books: setup  # (make test's first lane) nbval on the notebooks, then both books
+	@mkdir -p _build
+	$(PYTEST) --nbval chapters --junitxml=_build/nbval.xml
+	CASEBOOK_DATA=$(abspath $(TEACHING_CASE)) $(PYTEST) --nbval examples/case-book
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory book CASE=$(TEACHING_CASE)
-	$(PY) -m pytest tests
 
-test-fast: setup  ## the tests that need no built book
-	$(PY) -m pytest -m "not built and not pdf and not browser"
+test-unbuilt: setup  # (make test's second lane) the tests that need no built book, in one process
+	$(PYTEST) -m "not ($(BUILT))"
+
+test-fast: setup  ## the tests that need no built book (tests/unit and tests/sphinx), JOBS processes side by side
+	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS)
 
 lint: setup  ## ruff, mypy, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files

@@ -18,7 +18,8 @@ from scripts.bench import ACTIVITY_EDIT
 from tools.process import executed_notebooks
 from tools.project_copy import append_to_cell, child_env, copy_project
 
-pytestmark = pytest.mark.built  # three builds of the book: not in make test-fast
+# builds of the book in one copy, which the tests share (one worker runs them: xdist_group)
+pytestmark = [pytest.mark.built, pytest.mark.xdist_group("incremental")]
 
 VERSION = re.compile(r"\?v=[0-9a-f]+")
 SUFFIX = " (edited_by_the_incremental_test)"  # one word: the hover text wraps at spaces and hyphens
@@ -53,9 +54,16 @@ def pages(copy: Path) -> dict[str, str]:
     return found
 
 
-def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_that_show_it(tmp_path):
-    copy = copy_project(tmp_path / "project")
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A copy of the project, built once; each test leaves it built."""
+    copy = copy_project(tmp_path_factory.mktemp("incremental") / "project")
     make_html(copy)
+    return copy
+
+
+def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_that_show_it(built):
+    copy = built
     before = pages(copy)
     file, key, ident, column, _ = ACTIVITY_EDIT
     append_to_cell(copy / "data", file, key, ident, column, SUFFIX)
@@ -103,14 +111,13 @@ def failing_make_html(copy: Path) -> str:
     return result.stdout + result.stderr
 
 
-def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_would(tmp_path):
+def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_would(built):
     """casebook build runs the predicted notebooks in a process of its own before Sphinx
     starts: a failing cell there still stops the build with the notebook and the error, bad
     data still stops it with file:row:column, and no kernel outlives either build."""
     import nbformat
 
-    copy = copy_project(tmp_path / "project")
-    make_html(copy)
+    copy = built
     before = kernels_running()
     chapter = copy / "chapters" / "coding.ipynb"
     pristine = chapter.read_bytes()
