@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from casebook.files import sha256
+from casebook.paths import DATA_ENV
 from conftest import ROOT
 from scripts.bench import ACTIVITY_EDIT
 from tools.process import executed_notebooks
@@ -93,9 +94,18 @@ def test_one_changed_activity_reruns_its_readers_and_rewrites_exactly_the_pages_
     assert not differ, f"incremental and clean builds differ on {differ}"
 
 
-def kernels_running() -> int:
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    return sum("ipykernel_launcher" in line for line in out.splitlines())
+def kernels_of(copy: Path) -> int:
+    """The kernels still running that a build of ``copy`` started (their environment names its
+    data), whatever else runs kernels on the machine meanwhile."""
+    mark = f"{DATA_ENV}={copy / 'data'}".encode()
+    count = 0
+    for process in Path("/proc").iterdir():
+        try:
+            if b"ipykernel_launcher" in (process / "cmdline").read_bytes():
+                count += mark in (process / "environ").read_bytes().split(b"\0")
+        except OSError:  # not a process, or one that ended meanwhile
+            continue
+    return count
 
 
 def failing_make_html(copy: Path) -> str:
@@ -118,7 +128,6 @@ def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_w
     import nbformat
 
     copy = built
-    before = kernels_running()
     chapter = copy / "chapters" / "coding.ipynb"
     pristine = chapter.read_bytes()
     notebook = nbformat.read(chapter, as_version=4)
@@ -127,11 +136,11 @@ def test_what_the_kernels_started_before_sphinx_run_fails_the_build_as_myst_nb_w
     output = failing_make_html(copy)
     assert "started before Sphinx" in output and "Notebook execution failed" in output, output[-3000:]
     assert "coding.ipynb" in output and "a cell that fails on purpose" in output
-    assert kernels_running() == before
+    assert kernels_of(copy) == 0
 
     chapter.write_bytes(pristine)
     make_html(copy)
     append_to_cell(copy / "data", "actors.csv", "id", "politicians", "level", " and galactic")
     output = failing_make_html(copy)
     assert "actors.csv:" in output and ":level" in output, output[-3000:]
-    assert kernels_running() == before
+    assert kernels_of(copy) == 0
