@@ -100,7 +100,8 @@ preview: setup  ## a live preview for authors on http://127.0.0.1:8000 (PORT=...
 
 # The tests come in three tiers (tests/unit: no build; tests/sphinx: a small fixture book; tests/built:
 # the built books, marked built, pdf or browser). make test runs the notebooks and builds both
-# books while the first two tiers run beside them, then the third, JOBS processes side by side.
+# books while the first two tiers run beside them, then the third, JOBS processes side by side
+# (a file's tests on one process: those of a file share what their fixtures built).
 JOBS   ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 BUILT  := built or pdf or browser
@@ -108,7 +109,7 @@ BUILT  := built or pdf or browser
 test: setup  ## nbval and both books (Turin, the teaching case) beside the tests that need no build, then the tests of the built books
 	@mkdir -p _build
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-books test-unbuilt
-	$(PYTEST) -m "$(BUILT)" -n $(JOBS) --dist loadgroup
+	$(PYTEST) -m "$(BUILT)" -n $(JOBS) --dist loadfile
 
 test-books: setup  # (make test's first lane) nbval on the notebooks, then both books
 	@mkdir -p _build
@@ -121,7 +122,7 @@ test-unbuilt: setup  # (make test's second lane) the tests that need no built bo
 	$(PYTEST) -m "not ($(BUILT))"
 
 test-fast: setup  ## the tests that need no built book (tests/unit and tests/sphinx), JOBS processes side by side
-	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS)
+	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS) --dist loadfile
 
 lint: setup  ## ruff, mypy, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files

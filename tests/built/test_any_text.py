@@ -17,8 +17,7 @@ from lxml import html as lxml_html
 import casebook
 from conftest import ROOT, row_of, set_cell
 
-# Both tests read one book built once (one worker runs them: xdist_group), into _build/cases/.
-pytestmark = [pytest.mark.built, pytest.mark.pdf, pytest.mark.xdist_group("any-text")]
+pytestmark = [pytest.mark.built, pytest.mark.pdf]
 
 TEACHING = ROOT / "examples" / "teaching-case"
 QUOTES = {

@@ -19,8 +19,7 @@ from scripts.bench import ACTIVITY_EDIT
 from tools.process import executed_notebooks
 from tools.project_copy import append_to_cell, child_env, copy_project
 
-# builds of the book in one copy, which the tests share (one worker runs them: xdist_group)
-pytestmark = [pytest.mark.built, pytest.mark.xdist_group("incremental")]
+pytestmark = pytest.mark.built  # builds of the book in one copy, which the tests share
 
 VERSION = re.compile(r"\?v=[0-9a-f]+")
 SUFFIX = " (edited_by_the_incremental_test)"  # one word: the hover text wraps at spaces and hyphens
