@@ -227,7 +227,8 @@ def _read_rows(reader: _csv.Reader, table: TableRead, columns: dict[str, int], w
             value, type_problem = _typed(text, f)
             if type_problem and not (bad and f.pattern):
                 bad.append(type_problem)
-            problems.extend(Problem(shown, start, f.name, message, code) for code, message in bad)
+            if bad:
+                problems.extend(Problem(shown, start, f.name, message, code) for code, message in bad)
             row[f.name] = value
         table.rows.append(row)
         table.lines.append(start)
