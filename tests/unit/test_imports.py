@@ -230,3 +230,13 @@ def test_the_checks_see_what_they_check():
         found["casebook.cli", "jupyter_book.cli.main"].deferred and found["casebook.cli", "jupyter_book.cli.main"].said
     )
     assert not found["casebook.cli", "casebook.paths"].deferred
+
+
+def test_tracking_and_the_kernel_pools_know_nothing_of_sphinx_or_each_other():
+    """What a build needs before Sphinx starts (casebook build forks its kernels first)."""
+    notebooks = "casebook.publish.notebooks."
+    alone = {"tracking": {"kernels"}, "kernels": {"tracking"}, "prefetch": set()}
+    for name, others in alone.items():
+        found = {i.target for i in imports() if i.module == notebooks + name}
+        assert not {t for t in found if t.split(".")[0] in SPHINX}, name
+        assert not found & ({notebooks + other for other in others | {"hooks"}} | {"casebook.publish.state"}), name
