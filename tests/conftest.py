@@ -37,6 +37,15 @@ def edit() -> Callable[..., None]:
     return set_cell
 
 
+def install(venv: Path, *args: str) -> subprocess.CompletedProcess:
+    """``pip install args`` into a new virtual environment ``venv``, by this environment's pip: the
+    new one needs none, and bytecode is compiled when a module is first imported (compiling every
+    file at install is most of an install's time)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet"]
+    return subprocess.run([*pip, "--no-compile", "--disable-pip-version-check", *args], capture_output=True, text=True)
+
+
 def tool_venv(name: str, pins: list[str]) -> Path:
     """A venv of its own in _build/.tools/<name> with ``pins`` installed, made once and reused: for
     independent programs the tests run beside casebook and never import (some are AGPL)."""
@@ -45,10 +54,7 @@ def tool_venv(name: str, pins: list[str]) -> Path:
     if marker.is_file() and marker.read_text() == " ".join(pins):
         return venv
     shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    done = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins], capture_output=True, text=True
-    )
+    done = install(venv, *pins)
     if done.returncode != 0:
         reason = f"could not install {pins} into {venv}:\n{done.stderr[-2000:]}"
         if os.environ.get("CI"):  # CI must run the independent checks; an offline machine may not

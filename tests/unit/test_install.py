@@ -8,12 +8,11 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, install
 
 TEACHING = ROOT / "examples" / "teaching-case"
 
@@ -28,15 +27,7 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
         shutil.copyfile(ROOT / name, source / name)
     shutil.copytree(ROOT / "casebook", source / "casebook", ignore=shutil.ignore_patterns("__pycache__"))
     venv = home / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    # this environment's pip installs into the new one; compiling the dependencies' bytecode
-    # (most of an install's time) is left to the first import
-    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet", "--no-compile"]
-    done = subprocess.run(
-        [*pip, "--disable-pip-version-check", "-c", str(ROOT / "requirements.txt"), str(source)],
-        capture_output=True,
-        text=True,
-    )
+    done = install(venv, "-c", str(ROOT / "requirements.txt"), str(source))
     if done.returncode != 0:
         reason = f"pip install . failed:\n{done.stderr[-3000:]}"
         if os.environ.get("CI"):

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -16,12 +15,11 @@ import pytest
 import yaml
 
 from casebook.reproducibility import release
-from conftest import ROOT, TOOLS
+from conftest import ROOT, tool_venv
 
 CITATION = ROOT / "CITATION.cff"
 # cffconvert 2.0.0 pins jsonschema<4 (and imports pkg_resources): it cannot share .venv.
 CFF_PINS = ("cffconvert==2.0.0", "setuptools<81")
-CFF_VENV = TOOLS / "cff-venv"
 SPDX = {url.rsplit("/", 1)[1]: file for file, (url, _, _) in release.LICENCES.items()}
 BINDER = ROOT / "binder"
 NOT_ON_UBUNTU = {"chromium", "chromium-driver"}  # Ubuntu ships Chromium as a snap only
@@ -42,20 +40,8 @@ def packages(path: Path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def cffconvert() -> Path:
-    """cffconvert in _build/.tools/cff-venv, made once and reused; skipped when PyPI is out of reach."""
-    marker = CFF_VENV / "casebook-pins.txt"
-    if marker.is_file() and marker.read_text() == " ".join(CFF_PINS):
-        return CFF_VENV / "bin" / "cffconvert"
-    shutil.rmtree(CFF_VENV, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(CFF_VENV)], check=True)
-    pip = [str(CFF_VENV / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    done = subprocess.run([*pip, *CFF_PINS], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(
-            f"could not install {' '.join(CFF_PINS)} into {CFF_VENV} (is PyPI reachable?):\n{done.stderr[-1500:]}"
-        )
-    marker.write_text(" ".join(CFF_PINS))
-    return CFF_VENV / "bin" / "cffconvert"
+    """cffconvert in a venv of its own (_build/.tools/cff-venv), made once and reused."""
+    return tool_venv("cff-venv", list(CFF_PINS)) / "bin" / "cffconvert"
 
 
 def validate(cffconvert: Path, path: Path) -> subprocess.CompletedProcess:
