@@ -118,8 +118,8 @@ test-books: setup  # (make test's first lane) nbval on the notebooks, then both 
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory book CASE=$(TEACHING_CASE)
 
-test-unbuilt: setup  # (make test's second lane) the tests that need no built book, in one process
-	$(PYTEST) -m "not ($(BUILT))"
+test-unbuilt: setup  # (make test's second lane) the tests that need no built book, side by side too
+	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS) --dist loadfile
 
 test-fast: setup  ## the tests that need no built book (tests/unit and tests/sphinx), JOBS processes side by side
 	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS) --dist loadfile
