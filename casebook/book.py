@@ -13,6 +13,7 @@ from pathlib import Path
 from . import content
 from .case import Case, default_data_dir, load
 from .content import Content, Inline
+from .paths import DEPENDENCY_LOG_ENV
 
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
@@ -59,12 +60,6 @@ class Plain(str):
 def bullet_list(items: list[str] | tuple[str, ...]) -> Content:
     """Items as a bullet list (linked items end with their link)."""
     return content.show(content.bullets(inline(item) for item in items))
-
-
-DEPENDENCY_LOG_ENV = "CASEBOOK_DEPENDENCY_LOG"
-"""Set by the book's build (:mod:`casebook.publish.dependencies`) while a notebook runs: the
-file where :func:`case` records, one key a line, each table the notebook reads, so the
-build re-runs the notebook when, and only when, one of those tables changes."""
 
 
 def dependency_key(root: Path, name: str) -> str:

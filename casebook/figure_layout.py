@@ -24,6 +24,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -264,7 +265,8 @@ class _Planner:
         self.box = _actor_box(g, inside, 3) if inside else (ACTOR_TEXT[0] + 2 * BOX_PAD, 0.0)
         self.band_box = _actor_box(g, band, 2) if band else self.box
         self.flow_kids = {e for e in g if g.nodes[e]["kind"] == "element" and g.nodes[e].get("leads_to") in g}
-        self.row_gap, self.zone = ROW_GAP, ZONE
+        self.row_gap: float = ROW_GAP
+        self.zone: float = ZONE
         # A drawing too tall for a page is drawn with less room between the rows (down to 60 %).
         first = {e: rows[0] for e, rows in self.row_options().items()}
         for tight in (0.85, 0.7, 0.6):
@@ -484,7 +486,7 @@ class _Arrangement:
     kids: dict[str, tuple[str, ...]]
 
 
-def _arrange(planner: _Planner, given: _Arrangement | None = None) -> tuple[_Frames, dict[str, Rect], _Arrangement]:
+def _arrange(planner: _Planner, given: _Arrangement | None = None) -> tuple[_Frames, dict[str, Rect], _Arrangement]:  # noqa: C901 (issue 22 part B splits it)
     """The frames and the actor groups' boxes that cross fewest arrows (or those of ``given``):
     every arrangement when there are few, else the best a search by swaps finds from the data's
     order and from its reverse."""
@@ -514,7 +516,9 @@ def _arrange(planner: _Planner, given: _Arrangement | None = None) -> tuple[_Fra
     counts += [math.factorial(len(_members(g, e))) for e in inner]
     counts += [math.factorial(len(children(g, e))) for e in free_kids]
     if math.prod(counts) <= 720:
-        values = [[("rows", e, r) for r in row_options[e]] for e in row_options]
+        values: list[list[tuple[str, str, tuple[Any, ...]]]] = [
+            [("rows", e, r) for r in row_options[e]] for e in row_options
+        ]
         values += [[("orders", e, p) for p in itertools.permutations(_members(g, e))] for e in inner]
         values += [[("kids", e, p) for p in itertools.permutations(children(g, e))] for e in free_kids]
         results = []
@@ -747,7 +751,7 @@ def _label_variants(text: str) -> list[tuple[str, ...]]:
 FRACTIONS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.2, 0.8, 0.14, 0.86)
 
 
-def _place_labels(
+def _place_labels(  # noqa: C901 (issue 22 part B splits it)
     paths: list[tuple[str, str, str, list[Point], int]],
     texts: dict[str, str],
     fixed: list[Rect],
@@ -926,7 +930,7 @@ def layout(g: nx.MultiDiGraph, edge_label=lambda d: str(d["work_type"])) -> Layo
     )
 
 
-def collisions(lay: Layout) -> list[str]:
+def collisions(lay: Layout) -> list[str]:  # noqa: C901 (issue 22 part B splits it)
     """What a reader would find piled up, in words: two texts that overlap, a label over an
     arrowhead or over a box, a label across a frame's edge or outside the drawing. Empty when
     the drawing is clean."""

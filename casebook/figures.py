@@ -33,9 +33,11 @@ import plotly.io as pio
 
 from . import figure_layout
 from .case import Case
+from .case.schema import WORK_TYPES
 from .files import sha256
 from .network import graph
-from .schema import WORK_TYPES
+from .paths import FIGURES_ENV
+from .style import LABEL_COLOURS, WORK_COLOURS
 
 CAPTION = "The institutional work of key actors in the collaborative governance model"
 LABEL = "figure-1"
@@ -48,10 +50,6 @@ MARGIN, LEGEND_H = 10, 64  # around the drawing; below it, the legend's two rows
 FONT = "DejaVu Sans, Arial, sans-serif"
 LEGEND_PX = 12
 
-# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies. The labels
-# take a darker shade of the same hue, so that 12 px text reads at 4.5:1 on white (WCAG 1.4.3).
-WORK_COLOURS = {"political": "#0072B2", "technical": "#D55E00", "cultural": "#009E73"}
-LABEL_COLOURS = {"political": "#0068A3", "technical": "#A84A00", "cultural": "#00704F"}
 STATUS_DASH = {"performed": "solid", "attempted": "dash", "missing": "dot"}
 STATUS_TEXT = {"performed": "performed", "attempted": "attempted", "missing": "needed but missing"}
 ELEMENT_FILL = ["#f4f6f8", "#e8eef4", "#dfe7ef", "#d5dfea"]  # by depth
@@ -413,11 +411,6 @@ class FigureBundle:
         from . import content
 
         return content.show(content.media(self.html, self.svg, "image/svg+xml", self.alt))._repr_mimebundle_()
-
-
-FIGURES_ENV = "CASEBOOK_FIGURES"
-"""Environment variable naming the folder ``make figures`` writes (``figures/`` for the
-book's own case); the book takes the SVG from there when it shows the current figure."""
 
 
 STATIC_KEY = "figure1.static.sha256"

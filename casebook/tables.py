@@ -17,7 +17,7 @@ import pandas as pd
 from . import content
 from .book import Linked, inline, number_word
 from .case import Case
-from .schema import WORK_TYPE_LABELS, WORK_TYPES
+from .case.schema import WORK_TYPE_LABELS, WORK_TYPES
 
 if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the section is shown
     from .reliability import Reliability

@@ -254,9 +254,8 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
     marker's entry present, every anchored paragraph in its passage's section."""
     if not app.config.casebook_active_citation:
         return
-    from .. import schema
+    from ..case.schema import CLAIM_TABLES
     from ..evidence import claims
-    from ..validate import read_table
 
     case_ = case(app)
     std = env.get_domain("std")
@@ -264,10 +263,10 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
     citing, _ = _citations(app)
     stated = {c.label for p, cs in citing.items() if p in where for c in cs}
     lines = {}
-    for kind, table in schema.CLAIM_TABLES.items():
-        read, _ = read_table(case_.root / schema.resource(table).path, schema.resource(table))
+    for kind, table in CLAIM_TABLES.items():
+        ids = case_.table(table)["id"]
         lines.update(
-            {(kind, str(row["id"])): (read.path, line) for line, row in zip(read.lines, read.rows, strict=True)}
+            {(kind, str(i)): (case_.path(table), line) for i, line in zip(ids, case_.lines(table), strict=True)}
         )
     for claim in claims(case_):
         path, line = lines[(claim.kind, claim.id)]
@@ -288,10 +287,10 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
                     type="casebook",
                     subtype="citation",
                 )
-    passages, _ = read_table(case_.root / schema.resource("passages").path, schema.resource("passages"))
+    passages = case_.passages
     sections: dict[str, set[str]] = {}
-    for line, row in zip(passages.lines, passages.rows, strict=True):
-        passage, section = str(row["id"]), f"{app.config.casebook_section_label}{row['section']}"
+    for line, row in zip(case_.lines("passages"), passages.itertuples(), strict=True):
+        passage, section = str(row.id), f"{app.config.casebook_section_label}{row.section}"
         if passage not in where or section not in std.labels:
             continue
         doc = where[passage]
@@ -303,7 +302,7 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
         if moved:
             logger.warning(
                 f"the paragraph {{#{PREFIX}{passage}}} has moved out of the section "
-                f"{passages.path}:{line}:section puts it in ({title!r}, {section}): put the anchor back "
+                f"{case_.path('passages')}:{line}:section puts it in ({title!r}, {section}): put the anchor back "
                 "on the paragraph that restates the passage, or correct passages.csv",
                 location=doc,
                 type="casebook",

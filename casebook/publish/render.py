@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from docutils import nodes
+
 from sphinx import addnodes
 
 from ..content import MIME_TYPE

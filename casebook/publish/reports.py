@@ -26,7 +26,7 @@ class report_placeholder(nodes.General, nodes.Element):
 
 
 class ReproducibilityReport(Directive):
-    """``{casebook-reproducibility}``: the report of this build (see :mod:`casebook.report`)."""
+    """``{casebook-reproducibility}``: the report of this build (see :mod:`casebook.reproducibility.report`)."""
 
     def run(self) -> list[nodes.Node]:
         env = self.state.document.settings.env
@@ -42,7 +42,7 @@ class Benchmarks(Directive):
     nothing has been measured yet."""
 
     def run(self) -> list[nodes.Node]:
-        from .. import benchmarks
+        from ..reproducibility import benchmarks
 
         env = self.state.document.settings.env
         path = Path(env.srcdir) / benchmarks.RESULTS
@@ -133,8 +133,8 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     from myst_nb.sphinx_ import NbMetadataCollector
 
-    from .. import report
     from ..figures import FIGURES_ENV
+    from ..reproducibility import report
     from .prepare import case as build_case
 
     web = app.builder.format == "html"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from .dependencies import is_notebook
+from .notebooks.hooks import is_notebook
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -29,14 +29,15 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 
-from ..report import source_epoch
+from sphinx import addnodes
+
+from ..reproducibility.provenance import source_epoch
 from . import pdf_tags
 from .typst_writer import Part, TypstWriter, part_heading, string, text
 

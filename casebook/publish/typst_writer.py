@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from docutils import nodes
+
 from sphinx import addnodes
 
 _SPACE = re.compile(r"[ \t\r\n]+")
