@@ -191,7 +191,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _reliability(args: argparse.Namespace) -> int:
     """Agreement between the coders of a case (casebook.reliability); writes nothing."""
-    from .reliability import lines, reliability
+    from .reliability import lines, reliability  # deferred: krippendorff and numpy
 
     root = Path(args.case) if args.case else default_data_dir()
     print("\n".join(lines(reliability(load(root)), str(root))))
@@ -200,7 +200,7 @@ def _reliability(args: argparse.Namespace) -> int:
 
 def _robustness(args: argparse.Namespace) -> int:
     """Which claims rest on one interviewee, organisation or actor group (casebook.robustness)."""
-    from .robustness import DIMENSIONS, UnknownSource, lines
+    from .robustness import DIMENSIONS, UnknownSource, lines  # deferred: pandas
 
     root = Path(args.case) if args.case else default_data_dir()
     dimension = value = None

@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
+THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
+"""The themes whose pages the templates extend (layout.html imports the pydata theme's macros)."""
 
 # What the PDF (the typst builder) shows of a notebook output, best first after the book's
 # own content (casebook.content): images (Figure 1's SVG twin), then text; never HTML.
@@ -72,7 +74,8 @@ TYPST_MIME_PRIORITY = [
 
 def _paths(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
-    config.templates_path.append(str(TEMPLATES))
+    if config.html_theme in THEMES:  # the templates extend the pydata family's pages
+        config.templates_path.append(str(TEMPLATES))
     if not config.html_favicon:  # the book's own icon: browsers ask for one (a 404 otherwise)
         config.html_favicon = str(STATIC / "favicon.svg")
     config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *TYPST_MIME_PRIORITY]

@@ -92,7 +92,7 @@ def sources_of_the_edition() -> dict[str, str]:
             )
     for path in sorted(DATA.iterdir()):
         out[str(path.relative_to(ROOT))] = path.read_text(encoding="utf-8")
-    for name in ("CITATION.cff", "casebook/datapackage.json"):
+    for name in ("CITATION.cff", "casebook/case/datapackage.json"):
         out[name] = (ROOT / name).read_text(encoding="utf-8")
     return out
 

@@ -28,7 +28,7 @@ from casebook.case.validate import check
 from conftest import DATA, ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"
-QC_PROJECT = Path(__file__).parent / "refi-qda" / "two-coders-qc.qdpx"
+QC_PROJECT = Path(__file__).parent.parent / "refi-qda" / "two-coders-qc.qdpx"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
