@@ -10,9 +10,9 @@ LIMIT = 450
 # Part B of issue 22 (modules other helpers were editing meanwhile) empties this list.
 LARGER = {
     "casebook/figures.py": "layout, drawing and export of Figure 1, to be split along those seams",
-    "casebook/figure_layout.py": "Figure 1's pixel layout (issue 21's reader finish), to be split along its seams (issue 22, part B)",
+    "casebook/figure_layout.py": "Figure 1's pixel layout, to be split (issue 22, part B)",
     "casebook/tables.py": "the tables and the reliability section (issue 24), to be split (issue 22, part B)",
-    "casebook/publish/typst_writer.py": "the PDF's writer, grown by issue 21's make-up fixes, to be split (issue 22, part B)",
+    "casebook/publish/typst_writer.py": "the PDF's writer, to be split (issue 22, part B)",
 }
 
 
