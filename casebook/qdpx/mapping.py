@@ -200,6 +200,7 @@ class Sources:
     ):
         self.archive, self.people, self.mapped, self.offsets, self.report = archive, found, mapped, offsets, report
         self.coders, self.threshold = coders or {}, threshold  # user GUID -> coder; empty: one coder
+        self.rank = {coder: i for i, coder in enumerate(dict.fromkeys(self.coders.values()))}
         self.owner = {ref: person for person in found.values() for ref in person.sources}
         self.no_cases = not found
         self.free = letters()
@@ -343,7 +344,8 @@ class Sources:
             start, end = union(segment)
             first = coded[segment[0]][0]
             speaker = self.owner.get(first.get("guid"), person)
-            self.quote(first.get("name") or "", speaker, content[start:end], [(coded[s][1], s.coder) for s in segment])
+            ordered = sorted(segment, key=lambda s: self.rank[s.coder])  # c1's codes first, then c2's
+            self.quote(first.get("name") or "", speaker, content[start:end], [(coded[s][1], s.coder) for s in ordered])
             self.aligned += len(segment) > 1
         for miss in alignment.misses:
             self.unaligned += 1

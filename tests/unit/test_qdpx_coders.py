@@ -212,7 +212,7 @@ def test_ids_follow_the_order_of_users_whoever_coded_first(tmp_path):
         tmp_path, [selection(1, *at("Nobody asked the residents."), ("ben", DRIVERS), ("ana", DRIVERS))], users
     )
     qdpx.import_project(path, tmp_path / "case")
-    assert [row[3] for row in rows(tmp_path / "case", "codings")[1:]] == ["c3", "c2"]
+    assert [row[3] for row in rows(tmp_path / "case", "codings")[1:]] == ["c2", "c3"]  # ana, then ben
 
 
 def test_a_project_coded_by_one_user_writes_no_coder_exactly_as_before(tmp_path):
@@ -233,3 +233,29 @@ def test_a_project_coded_by_one_user_writes_no_coder_exactly_as_before(tmp_path)
     ]
     assert not any("coder" in n for n in report.notes)
     assert "named_coders" not in json.loads((tmp_path / "case" / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def test_the_user_of_a_selection_codes_its_codings_that_name_none(tmp_path):
+    """MAXQDA-style: the selection carries creatingUser, its codings do not; a coding that names
+    no user at all, in a project of several coders, is left out and reported."""
+    first, second = at("Nobody asked the residents."), at("The lab kept the sensors running.")
+    path = project(
+        tmp_path,
+        [
+            f'<PlainTextSelection guid="{G(51)}" startPosition="{first[0]}" endPosition="{first[1]}"'
+            f' creatingUser="{USERS["ben"]}"><Coding guid="{G(61)}"><CodeRef targetGUID="{DRIVERS}"/></Coding>'
+            "</PlainTextSelection>",
+            selection(2, *first, ("ana", DRIVERS)),
+            f'<PlainTextSelection guid="{G(53)}" startPosition="{second[0]}" endPosition="{second[1]}">'
+            f'<Coding guid="{G(63)}"><CodeRef targetGUID="{TECHNICAL}"/></Coding></PlainTextSelection>',
+        ],
+    )
+    report = qdpx.import_project(path, tmp_path / "case")
+    assert rows(tmp_path / "case", "codings")[1:] == [
+        ["q01", "framework", "drivers", "c1"],
+        ["q01", "framework", "drivers", "c2"],
+    ]
+    assert report.left_out == [
+        f"project.qde: PlainTextSelection {G(53)}: in 'interview': 1 coding(s) name no creatingUser, in a project"
+        " of several coders; left out (whose coding it is decides the agreement)"
+    ]
