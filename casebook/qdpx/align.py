@@ -13,7 +13,7 @@ which selections are the *same* segment. The rule here:
   meets the threshold (complete linkage). Overlaps are considered from the largest share
   down; so in a chain A–B–C where A and B, and B and C, overlap enough but A and C do not,
   B joins the partner it overlaps more and the third stays a segment of its own, instead of
-  the chain drifting into one long segment that no two coders marked alike;
+  the chain drifting into one long segment whose ends two of its coders never marked alike;
 - selections of one coder are never merged with each other (two selections by one coder
   are two segments, as in a single-coder import);
 - every overlap between different coders' selections that ended in different segments is
@@ -22,9 +22,9 @@ which selections are the *same* segment. The rule here:
 The quote of a segment is the **union** of its selections: from the earliest start to the
 latest end. Every character any coder coded is then inside the quote their codes are
 attached to, so no coder's coding is silently shortened, and the quote does not depend on
-which coder happens to be listed first; the threshold keeps the union close to each
-selection (above 80 % overlap, the union of two spans of similar length adds at most a few
-words).
+which coder happens to be listed first. For selections of similar length the union adds
+little to either (at 80 % in common, at most a quarter of the shorter); for a sentence nested
+in another coder's paragraph it is the paragraph, the passage that coder judged the code to need.
 
 Pure: spans in, segments out; nothing here reads XML or writes files.
 """
@@ -78,7 +78,8 @@ class Miss:
         why = (
             f"below the {threshold:.0%} needed"
             if self.below
-            else "enough, but one of them is aligned with a selection the other overlaps less, or of its own coder"
+            else "enough, but each went into a segment the other cannot join (it holds a selection of the"
+            " same coder, or one they overlap by less)"
         )
         return (
             f"{b.coder}'s selection {b.start}-{b.end} and {a.coder}'s selection {a.key} {a.start}-{a.end} overlap"

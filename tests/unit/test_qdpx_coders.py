@@ -75,6 +75,9 @@ def test_a_chain_stops_where_a_pair_falls_short_and_the_break_is_reported():
     misses = {(m.first.key, m.second.key): m for m in result.misses}
     assert set(misses) == {("s0", "s1"), ("s0", "s2")}
     assert (misses["s0", "s1"].share, misses["s0", "s1"].below) == (0.85, False)
+    assert "85% of the shorter: enough, but each went into a segment the other cannot join" in misses["s0", "s1"].text(
+        0.8
+    )
     assert (misses["s0", "s2"].share, misses["s0", "s2"].below) == (0.75, True)
 
 
