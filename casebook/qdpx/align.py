@@ -22,9 +22,10 @@ which selections are the *same* segment. The rule here:
 The quote of a segment is the **union** of its selections: from the earliest start to the
 latest end. Every character any coder coded is then inside the quote their codes are
 attached to, so no coder's coding is silently shortened, and the quote does not depend on
-which coder happens to be listed first. For selections of similar length the union adds
-little to either (at 80 % in common, at most a quarter of the shorter); for a sentence nested
-in another coder's paragraph it is the paragraph, the passage that coder judged the code to need.
+which coder happens to be listed first. Of two selections with 80 % of the shorter in common,
+the union is the longer plus at most a fifth of the shorter: for selections of similar length,
+little more than either; for a sentence nested in another coder's paragraph, the paragraph,
+the passage that coder judged the code to need.
 
 Pure: spans in, segments out; nothing here reads XML or writes files.
 """
