@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.folder import slug
+from .align import THRESHOLD, Span, align, union
 from .codebook import ACTOR_GROUP, WORK_GROUP
+from .coders import codes_by_coder
 from .reader import (
     Element,
     Entry,
@@ -193,8 +195,12 @@ class Sources:
         mapped: dict[str, Entry],
         offsets: str,
         report: Report,
+        coders: dict[str, str] | None = None,
+        threshold: float = THRESHOLD,
     ):
         self.archive, self.people, self.mapped, self.offsets, self.report = archive, found, mapped, offsets, report
+        self.coders, self.threshold = coders or {}, threshold  # user GUID -> coder; empty: one coder
+        self.rank = {coder: i for i, coder in enumerate(dict.fromkeys(self.coders.values()))}
         self.owner = {ref: person for person in found.values() for ref in person.sources}
         self.no_cases = not found
         self.free = letters()
@@ -203,6 +209,8 @@ class Sources:
         self.codings: Rows = []
         self.documents: list[Element] = []
         self.excerpt_ids: set[str] = set()
+        self.aligned = 0  # segments holding selections of two coders or more
+        self.unaligned = 0  # overlaps of different coders' selections left in different segments
         for source in elements(child(project, "Sources")):
             self.source(source)
 
@@ -227,6 +235,9 @@ class Sources:
         if children(source, "Coding"):
             why = f"{name!r} is coded as a whole; a quote is a selection of its text, so these codings were left out"
             self.report.leave_out("TextSource", guid, why)
+        if self.coders:
+            self.shared(selections, content, name, person)
+            return
         for selection in selections:
             self.selection(selection, content, name, person)
 
@@ -257,36 +268,88 @@ class Sources:
                 " document in evidence.csv instead)",
             )
 
-    def selection(self, selection: Element, content: str, name: str, person: Person) -> None:
-        codes = [ref.get("targetGUID") for c in children(selection, "Coding") for ref in children(c, "CodeRef")]
-        if not codes:
-            return
+    def positions(self, selection: Element, content: str, name: str) -> tuple[int, int] | None:
+        """Where the selection lies in ``content`` (code points, end exclusive); None, reported, outside it."""
         start, end = int(selection.get("startPosition", -1)), int(selection.get("endPosition", -1))
         if self.offsets == "utf16":
             start, end = to_code_points(content, start), to_code_points(content, end)
         if not 0 <= start < end <= len(content):
             why = f"in {name!r}: positions {start}-{end} lie outside its text of {len(content)} characters; left out"
             self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
-            return
-        speaker = self.owner.get(selection.get("guid"), person)
+            return None
+        return start, end
+
+    def entries(
+        self, codes: list[str | None], selection: Element, quoted: str, name: str, who: str = ""
+    ) -> list[Entry]:
+        """The code book's entries for the selection's codes; none, reported, when all lie outside it."""
         self.used.update(codes)
         entries = [self.mapped[c] for c in codes if c in self.mapped and self.mapped[c].scheme is not None]
         if not entries:
-            why = f"in {name!r}: {content[start:end][:40]!r} is coded only with codes outside the code book; left out"
+            why = f"in {name!r}: {quoted[:40]!r} is coded{who} only with codes outside the code book; left out"
             self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
+        return entries
+
+    def selection(self, selection: Element, content: str, name: str, person: Person) -> None:
+        codes = [ref.get("targetGUID") for c in children(selection, "Coding") for ref in children(c, "CodeRef")]
+        if not codes:
             return
-        wanted = selection.get("name") or ""
+        span = self.positions(selection, content, name)
+        if span is None:
+            return
+        speaker = self.owner.get(selection.get("guid"), person)
+        entries = self.entries(codes, selection, content[span[0] : span[1]], name)
+        if entries:
+            self.quote(selection.get("name") or "", speaker, content[span[0] : span[1]], [(entries, None)])
+
+    def quote(self, wanted: str, speaker: Person, quoted: str, coded: list[tuple[list[Entry], str | None]]) -> None:
+        """A row of ``excerpts.csv`` and, per coder (None: no coder column), a row of ``codings.csv`` per code."""
         fits = re.fullmatch(r"[a-z][a-z0-9-]*", wanted) and wanted not in self.excerpt_ids
         ident = wanted if fits else f"q{len(self.excerpts) + 1:02d}"
         self.excerpt_ids.add(ident)
-        self.excerpts.append({"id": ident, "interviewee": speaker.letter, "text": content[start:end]})
-        seen = set()
-        for entry in entries:
-            if entry.scheme == "actor" and entry.ident == speaker.values.get("actor"):
-                continue  # the speaker's own group: interviewees.actor says so already
-            if (entry.scheme, entry.ident) not in seen:
-                seen.add((entry.scheme, entry.ident))
-                self.codings.append({"excerpt": ident, "scheme": entry.scheme, "code": entry.ident})
+        self.excerpts.append({"id": ident, "interviewee": speaker.letter, "text": quoted})
+        for entries, coder in coded:
+            seen = set()
+            for entry in entries:
+                if entry.scheme == "actor" and entry.ident == speaker.values.get("actor"):
+                    continue  # the speaker's own group: interviewees.actor says so already
+                if (entry.scheme, entry.ident) not in seen:
+                    seen.add((entry.scheme, entry.ident))
+                    row = {"excerpt": ident, "scheme": entry.scheme, "code": entry.ident}
+                    self.codings.append(row if coder is None else {**row, "coder": coder})
+
+    def shared(self, selections: list[Element], content: str, name: str, person: Person) -> None:
+        """A source coded by several coders: each coder's part of each selection a span, the spans
+        aligned into segments (:mod:`.align`), each segment one quote with each coder's codes."""
+        coded: dict[Span, tuple[Element, list[Entry]]] = {}
+        for selection in selections:
+            by_coder = codes_by_coder(selection, self.coders)
+            position = self.positions(selection, content, name) if by_coder else None
+            if position is None:
+                continue
+            for coder, codes in by_coder.items():
+                if coder is None:
+                    self.used.update(codes)
+                    why = f"in {name!r}: {len(codes)} coding(s) name no creatingUser, in a project of several coders"
+                    why += "; left out (whose coding it is decides the agreement)"
+                    self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
+                    continue
+                quoted = content[position[0] : position[1]]
+                entries = self.entries(codes, selection, quoted, name, f" by {coder}")
+                if entries:
+                    span = Span(*position, coder, selection.get("guid") or "")
+                    coded[span] = (selection, coded.get(span, (selection, []))[1] + entries)
+        alignment = align(list(coded), self.threshold)
+        for segment in alignment.segments:
+            start, end = union(segment)
+            first = coded[segment[0]][0]
+            speaker = self.owner.get(first.get("guid"), person)
+            ordered = sorted(segment, key=lambda s: self.rank[s.coder])  # c1's codes first, then c2's
+            self.quote(first.get("name") or "", speaker, content[start:end], [(coded[s][1], s.coder) for s in ordered])
+            self.aligned += len(segment) > 1
+        for miss in alignment.misses:
+            self.unaligned += 1
+            self.report.note("PlainTextSelection", miss.second.key, f"in {name!r}: {miss.text(self.threshold)}")
 
     def document_rows(self) -> Rows:
         rows: Rows = []
