@@ -281,7 +281,7 @@ def titled(fig: go.Figure) -> go.Figure:
 def description(case: Case, evidence: bool = False) -> list[str]:
     """Figure 1 in words: one sentence per arrow (for readers who cannot see the figure);
     with ``evidence``, each sentence links to the arrow's entry in the Evidence appendix."""
-    from .book import Linked
+    from .content import Linked
     from .evidence import numbers
 
     g = graph(case)
@@ -342,7 +342,7 @@ def alt_text(case: Case) -> str:
     by_place: dict[str, int] = defaultdict(int)
     for a in actors:
         by_place[label.get(str(g.nodes[a]["placement"]), str(g.nodes[a]["placement"]))] += 1
-    from .book import number_word
+    from .wording import number_word
 
     places = listed([f"{number_word(n)} in {place}" for place, n in by_place.items()])
     colours = {"political": "blue", "technical": "orange", "cultural": "green"}
@@ -361,7 +361,7 @@ def in_words(case: Case):
     """Figure 1 in words, each arrow linked to its evidence: the figure's long description,
     labelled so that the figure on the web points at it (``aria-describedby``)."""
     from . import content
-    from .book import inline
+    from .content import inline
 
     return content.show(content.bullets((inline(line) for line in description(case, evidence=True)), label=WORDS_LABEL))
 

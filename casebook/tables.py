@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import content
-from .book import Linked, inline, number_word
 from .case import Case
 from .case.schema import WORK_TYPE_LABELS, WORK_TYPES
+from .content import Linked, inline
+from .wording import number_word
 
 if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the section is shown
     from .reliability import Reliability

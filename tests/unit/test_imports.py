@@ -21,7 +21,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "casebook"
 
 LAYERS = (
-    ("leaves", ("casebook.paths", "casebook.style", "casebook.files", "casebook.content")),
+    ("leaves", ("casebook.paths", "casebook.style", "casebook.files", "casebook.content", "casebook.wording")),
     ("case", ("casebook", "casebook.case")),
     ("analysis", ("casebook.network", "casebook.tables", "casebook.evidence", "casebook.figures", "casebook.qdpx")),
     ("facade", ("casebook.book", "casebook.newcase", "casebook.reproducibility", "casebook.bibstyle")),
@@ -34,11 +34,7 @@ import modules of its own layer and of the layers above it in this list, never b
 SPHINX = ("sphinx", "docutils", "sphinxcontrib", "pybtex", "myst_nb", "myst_parser")
 
 # --- what part B empties -----------------------------------------------------------------------
-UPWARD = {
-    ("casebook.tables", "casebook.book"): "Linked and inline, text helpers of the notebook facade (to a leaf)",
-    ("casebook.evidence", "casebook.book"): "attribution_text, a wording helper of the notebook facade",
-    ("casebook.figures", "casebook.book"): "Linked (deferred), as tables",
-}
+UPWARD: dict[tuple[str, str], str] = {}
 OUTSIDE_PUBLISH = {
     "casebook.bibstyle": "the pybtex style of the reference list, to move into publish/",
     "casebook.book": "myst_nb.glue, the notebooks' glue (deferred)",

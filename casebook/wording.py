@@ -1,0 +1,19 @@
+"""How the book words what it counts and credits, wherever it says it: numbers in words and
+the credit line of a quote. A leaf: it imports nothing from casebook."""
+
+from __future__ import annotations
+
+_NUMBER_WORDS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    " fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+
+
+def number_word(n: int) -> str:
+    """``9`` -> ``"nine"``: numbers up to twenty in words, larger ones in digits."""
+    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+
+
+def attribution_text(interviewee: str, organisation: str) -> str:
+    """The credit line itself, for callers that already hold the interviewee's organisation."""
+    return f"Interviewee {interviewee}, {organisation}"
