@@ -24,7 +24,7 @@ LAYERS = (
     ("leaves", ("casebook.paths", "casebook.style", "casebook.files", "casebook.content", "casebook.wording")),
     ("case", ("casebook", "casebook.case")),
     ("analysis", ("casebook.network", "casebook.tables", "casebook.evidence", "casebook.figures", "casebook.qdpx")),
-    ("facade", ("casebook.book", "casebook.newcase", "casebook.reproducibility", "casebook.bibstyle")),
+    ("facade", ("casebook.book", "casebook.newcase", "casebook.reproducibility")),
     ("publish", ("casebook.publish",)),
     ("command line", ("casebook.cli", "casebook.__main__")),
 )
@@ -36,14 +36,12 @@ SPHINX = ("sphinx", "docutils", "sphinxcontrib", "pybtex", "myst_nb", "myst_pars
 # --- what part B empties -----------------------------------------------------------------------
 UPWARD: dict[tuple[str, str], str] = {}
 OUTSIDE_PUBLISH = {
-    "casebook.bibstyle": "the pybtex style of the reference list, to move into publish/",
     "casebook.book": "myst_nb.glue, the notebooks' glue (deferred)",
 }
 UNSAID = {
     "casebook.tables": "evidence's numbers and triangulation, imported inside functions without saying why",
     "casebook.figures": "book, evidence and content inside functions",
     "casebook.book": "myst_nb.glue and case.about inside functions",
-    "casebook.bibstyle": "importlib.metadata and pybtex.plugin inside register()",
     "casebook.publish.citations": "evidence inside functions",
     "casebook.publish.reports": "benchmarks, report, figures, prepare and myst-nb inside functions",
     "casebook.publish.pagemeta": "sphinx.util.nodes inside a function",
