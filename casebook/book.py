@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 from . import content
-from .case import Case, default_data_dir, load
+from .case import Case, about, default_data_dir, load
 from .content import Content, inline
 from .paths import DEPENDENCY_LOG_ENV
 from .wording import attribution_text, number_word
@@ -132,7 +132,7 @@ def glue_facts(case_: Case | None = None) -> dict[str, str]:
 
     In a Markdown cell of the same notebook: ``{glue:text}`n_interviewees_word```.
     """
-    from myst_nb import glue
+    from myst_nb import glue  # deferred: myst-nb and IPython's display, needed only to glue
 
     values = facts(case_)
     for key, value in values.items():
@@ -143,8 +143,6 @@ def glue_facts(case_: Case | None = None) -> dict[str, str]:
 def overview(case_: Case | None = None) -> Content:
     """The landing page of a book made for any case folder: the case's notice (if its
     ``datapackage.json`` has one), its description, and what the folder holds, counted."""
-    from .case import about
-
     case_ = case_ or case()
     info = about(case_.root)
     blocks = []

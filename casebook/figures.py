@@ -31,13 +31,16 @@ import networkx as nx
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import figure_layout
+from . import content, figure_layout
 from .case import Case
 from .case.schema import WORK_TYPES
+from .content import Linked, inline
+from .evidence import numbers
 from .files import sha256
 from .network import graph
 from .paths import FIGURES_ENV
 from .style import LABEL_COLOURS, WORK_COLOURS
+from .wording import number_word
 
 CAPTION = "The institutional work of key actors in the collaborative governance model"
 LABEL = "figure-1"
@@ -281,9 +284,6 @@ def titled(fig: go.Figure) -> go.Figure:
 def description(case: Case, evidence: bool = False) -> list[str]:
     """Figure 1 in words: one sentence per arrow (for readers who cannot see the figure);
     with ``evidence``, each sentence links to the arrow's entry in the Evidence appendix."""
-    from .content import Linked
-    from .evidence import numbers
-
     g = graph(case)
     claims = numbers(case, "relation") if evidence else {}
     lines = []
@@ -342,8 +342,6 @@ def alt_text(case: Case) -> str:
     by_place: dict[str, int] = defaultdict(int)
     for a in actors:
         by_place[label.get(str(g.nodes[a]["placement"]), str(g.nodes[a]["placement"]))] += 1
-    from .wording import number_word
-
     places = listed([f"{number_word(n)} in {place}" for place, n in by_place.items()])
     colours = {"political": "blue", "technical": "orange", "cultural": "green"}
     kinds = listed([f"{colours.get(w, w)} for {w}" for w in WORK_TYPES])
@@ -360,9 +358,6 @@ def alt_text(case: Case) -> str:
 def in_words(case: Case):
     """Figure 1 in words, each arrow linked to its evidence: the figure's long description,
     labelled so that the figure on the web points at it (``aria-describedby``)."""
-    from . import content
-    from .content import inline
-
     return content.show(content.bullets((inline(line) for line in description(case, evidence=True)), label=WORDS_LABEL))
 
 
@@ -408,8 +403,6 @@ class FigureBundle:
     alt: str
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        from . import content
-
         return content.show(content.media(self.html, self.svg, "image/svg+xml", self.alt))._repr_mimebundle_()
 
 
@@ -516,7 +509,7 @@ def write_static(case: Case, folder: Path | str, stem: str = "figure1", force: b
         out["html"] = html_path
     if not force and is_current(fig, folder, stem):
         return out
-    import kaleido
+    import kaleido  # deferred: kaleido and its Chromium, only when a static twin is redrawn
 
     paths = {fmt: folder / f"{stem}.{fmt}" for fmt in ("svg", "png", "pdf")}
     kaleido.start_sync_server(silence_warnings=True)

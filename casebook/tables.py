@@ -18,6 +18,9 @@ from . import content
 from .case import Case
 from .case.schema import WORK_TYPE_LABELS, WORK_TYPES
 from .content import Linked, inline
+from .evidence import numbers
+from .evidence import triangulation as supports
+from .robustness import DIMENSIONS, robustness
 from .wording import number_word
 
 if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the section is shown
@@ -88,8 +91,6 @@ def _evidence(case: Case, kind: str, linked: bool) -> Callable[[str, str], str]:
     """``mark(id, text)``: the cell text with its E-number link (``linked``) or alone."""
     if not linked:
         return lambda ident, text: text
-    from .evidence import numbers
-
     claims = numbers(case, kind)
 
     def mark(ident: str, text: str) -> str:
@@ -347,8 +348,6 @@ TRIANGULATION_SHOWN = (
 def _leave_one_out(case: Case) -> dict[tuple[str, str], tuple[str, str, str]]:
     """The cells of :data:`ROBUSTNESS_HEADER`, per claim (kind, id): an interviewee's letter, an
     organisation as quote attributions name it, an actor group's label; "no"; or "–"."""
-    from .robustness import DIMENSIONS, robustness
-
     people = case.interviewees
     names = {
         "interviewee": {},
@@ -371,8 +370,6 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
     quoted for it, their organisations and actor groups, the documents and the passages of
     the analysis it rests on, what that amounts to, and a flag for a claim with one direct
     source or none, then the leave-one-out columns (:data:`ROBUSTNESS_HEADER`). Sortable in the HTML."""
-    from .evidence import triangulation as supports
-
     leave_one_out = _leave_one_out(case)
     rows = []
     for s in supports(case):
@@ -418,7 +415,7 @@ def coding_reliability(case: Case) -> content.Content:
     """The "Reliability of the coding" section: whether agreement can be computed and, if it
     can (two coders or more in ``codings.csv``), a reading in plain words, the table per code
     and overall (:mod:`casebook.reliability`), and the segments on which the coders differ."""
-    from . import reliability as agreement
+    from . import reliability as agreement  # deferred: krippendorff and numpy, for this section only
 
     result = agreement.reliability(case)
     if not result.computable:
@@ -436,7 +433,7 @@ def coding_reliability(case: Case) -> content.Content:
 
 
 def _reading(result: Reliability) -> list[content.Block]:
-    from .reliability import SAMPLES
+    from .reliability import SAMPLES  # deferred: as in coding_reliability
 
     overall, codes = result.overall, result.codes
     n = len(result.segments)

@@ -34,6 +34,7 @@ from sphinx.builders import Builder
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
+from sphinx.util.tags import Tags
 
 from sphinx import addnodes
 
@@ -198,7 +199,7 @@ class TypstBuilder(Builder):
         return "\n\n".join(p for p in parts if p) + "\n"
 
     def compile(self, out: Path) -> None:
-        import typst
+        import typst  # deferred: the Typst compiler, a native module of 80 MB, for the PDF only
 
         _, folders = self._fonts()
         compiler = typst.Compiler(str(out / "book.typ"), root=str(out), font_paths=folders, ignore_system_fonts=True)
@@ -232,8 +233,6 @@ def start_pdf(app: Sphinx, html: Any) -> None:
     and the PDF is the same, byte for byte, as a build with the typst builder alone."""
     if app.builder.name != "html" or not os.environ.get(ALSO_PDF_ENV):
         return
-    from sphinx.util.tags import Tags
-
     builder = TypstBuilder(app, app.env)
     builder.tags = Tags([builder.format, builder.name, f"format_{builder.format}", f"builder_{builder.name}"])
     builder.outdir = Path(app.outdir).parent / builder.name
