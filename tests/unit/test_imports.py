@@ -27,7 +27,9 @@ LAYERS = (
         (
             "casebook.network",
             "casebook.reliability",
+            "casebook.reliability_section",
             "casebook.robustness",
+            "casebook.table",
             "casebook.tables",
             "casebook.evidence",
             "casebook.figures",

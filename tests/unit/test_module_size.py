@@ -11,7 +11,6 @@ LIMIT = 450
 LARGER = {
     "casebook/figures.py": "layout, drawing and export of Figure 1, to be split along those seams",
     "casebook/figure_layout.py": "Figure 1's pixel layout, to be split (issue 22, part B)",
-    "casebook/tables.py": "the tables and the reliability section (issue 24), to be split (issue 22, part B)",
     "casebook/publish/typst_writer.py": "the PDF's writer, to be split (issue 22, part B)",
 }
 
