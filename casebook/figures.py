@@ -40,7 +40,7 @@ from .files import sha256
 from .network import graph
 from .paths import FIGURES_ENV
 from .style import LABEL_COLOURS, WORK_COLOURS
-from .wording import number_word
+from .wording import listed, number_word
 
 CAPTION = "The institutional work of key actors in the collaborative governance model"
 LABEL = "figure-1"
@@ -321,9 +321,6 @@ def alt_text(case: Case) -> str:
     g = graph(case)
     tree = figure_layout.tree(g)
     label = {n: str(d["label"]) for n, d in g.nodes(data=True)}
-
-    def listed(items: list[str]) -> str:
-        return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
     sentences = [f"Figure 1, a diagram: {CAPTION.lower()}."]
     for element in nx.topological_sort(tree):

@@ -3,13 +3,12 @@ agreement of the coders (:mod:`casebook.reliability` computes it)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import content
 from .case import Case
 from .table import SOFT, Table
-from .wording import number_word
+from .wording import listed, number_word, plural
 
 if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the section is shown
     from .reliability import Reliability
@@ -18,11 +17,6 @@ if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the sec
 def _decimal(value: float | None) -> str:
     """0.717, −0.222 (a true minus sign), or "–" where the measure is undefined."""
     return "–" if value is None else f"{value:.3f}".replace("-", "\u2212")
-
-
-def _names(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def coding_reliability(case: Case) -> content.Content:
@@ -50,18 +44,19 @@ def _reading(result: Reliability) -> list[content.Block]:
     from .reliability import SAMPLES  # deferred: as in coding_reliability
 
     overall, codes = result.overall, result.codes
+    assert overall is not None, "a computable agreement has an overall one"
     n = len(result.segments)
-    coders_ = _names(result.coders)
+    coders_ = listed(result.coders)
     left = (
-        f" ({_plural(len(result.left_out), 'segment')} coded in interviews that not every coder coded are left out)"
+        f" ({plural(len(result.left_out), 'segment')} coded in interviews that not every coder coded are left out)"
         if result.left_out
         else ""
     )
     kappa = f"Cohen's κ is {_decimal(overall.kappa)} and " if overall.kappa is not None else ""
     interval = f" (95\u00a0% interval {_interval(overall.interval)})" if overall.interval else ""
     first = (
-        f"{number_word(len(result.coders)).capitalize()} coders, {coders_}, coded the same {_plural(n, 'segment')}"
-        f"{left}. Over the {_plural(len(codes), 'code')} they applied there, they gave the same answer in"
+        f"{number_word(len(result.coders)).capitalize()} coders, {coders_}, coded the same {plural(n, 'segment')}"
+        f"{left}. Over the {plural(len(codes), 'code')} they applied there, they gave the same answer in"
         f" {overall.agreed} of {overall.decisions} yes-or-no decisions ({overall.percent:.1f}\u00a0%); {kappa}"
         f"Krippendorff's α is {_decimal(overall.alpha)}{interval}. Percent agreement counts a segment on which"
         " neither coder applied a code as agreement; κ and α discount the agreement chance alone would give, so a"
@@ -69,10 +64,10 @@ def _reading(result: Reliability) -> list[content.Block]:
     )
     bands: dict[str, list[str]] = {"reliable": [], "tentative": [], "low": [], "none": []}
     for a in codes:
-        band = (
+        reached = (
             "none" if a.alpha is None else "reliable" if a.alpha >= 0.8 else "tentative" if a.alpha >= 0.667 else "low"
         )
-        bands[band].append(a.label)
+        bands[reached].append(a.label)
 
     def band(name: str, singular: str, plural: str) -> str:
         found = bands[name]
@@ -81,7 +76,7 @@ def _reading(result: Reliability) -> list[content.Block]:
         return f"{count} {singular if len(found) <= 1 else plural}{listed}"
 
     parts = [
-        f"{len(bands['reliable'])} of {_plural(len(codes), 'code')} "
+        f"{len(bands['reliable'])} of {plural(len(codes), 'code')} "
         + ("reaches" if len(bands["reliable"]) == 1 else "reach")
         + " 0.800"
         + (f" ({', '.join(bands['reliable'])})" if bands["reliable"] else ""),
@@ -100,16 +95,12 @@ def _reading(result: Reliability) -> list[content.Block]:
         + "."
     )
     third = (
-        f"Each interval comes from {SAMPLES:,} resamples of the {_plural(n, 'segment')} compared, drawn with"
+        f"Each interval comes from {SAMPLES:,} resamples of the {plural(n, 'segment')} compared, drawn with"
         " replacement from a fixed seed, so every build gives the same numbers. With few segments the intervals are"
         " wide; where the coders never disagreed on a code, no resample can disagree either, and its interval"
         " shrinks to a point: that shows too little data, not certainty."
     )
     return [content.paragraph(first), content.paragraph(second), content.paragraph(third)]
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _interval(interval: tuple[float, float] | None) -> str:
@@ -119,6 +110,7 @@ def _interval(interval: tuple[float, float] | None) -> str:
 def _agreement_table(result: Reliability) -> Table:
     """Per code and for all codes: segments, how often each coder applied it, percent
     agreement, κ, and α with its interval."""
+    assert result.overall is not None, "a computable agreement has an overall one"
     rows = []
     for a in (*result.codes, result.overall):
         interval = f" ({_interval(a.interval)})" if a.interval else ""
@@ -166,7 +158,7 @@ def _disagreements(case: Case, result: Reliability) -> list[content.Block]:
     columns = [f"Only {c}" for c in result.coders] if two else ["Applied by some coders only"]
     header = ("Segment", "Interviewee", "Quote", *columns)
     widths = (9, 11, 44, *((36 // len(columns),) * len(columns)))
-    count = f"{_plural(len(result.disagreements), 'disagreement')} on {_plural(len(rows), 'segment')}"
+    count = f"{plural(len(result.disagreements), 'disagreement')} on {plural(len(rows), 'segment')}"
     return [
         content.paragraph(content.strong("Where the coders differ"), f": {count}, with the codes only one applied."),
         Table("reliability-disagreements", None, header, tuple(rows), widths).block(),

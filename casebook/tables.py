@@ -52,7 +52,7 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
     cells: dict[tuple[str, str], list[str]] = {}  # (actor, work type) -> activities, in one pass
     for w in _ordered(case.institutional_work).itertuples():
         cells.setdefault((str(w.actor), str(w.work_type)), []).append(mark(str(w.id), str(w.activity)))
-    rows = [
+    rows: list[tuple[Cell, ...]] = [
         (str(actor.label), *(tuple(cells.get((str(actor.id), t), ())) for t in WORK_TYPES))
         for actor in _ordered(case.actors).itertuples()
     ]
