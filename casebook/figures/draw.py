@@ -15,14 +15,16 @@ from ..case import Case
 from ..case.schema import WORK_TYPES
 from ..network import graph
 from ..style import LABEL_COLOURS, WORK_COLOURS
-from . import layout as figure_layout
+from .arrows import ARROW_W
+from .layout import Layout, layout
+from .text import NAME_PX, Label
 
 CAPTION = "The institutional work of key actors in the collaborative governance model"
 LABEL = "figure-1"
 # One drawing for every medium. The static twins are drawn at the size the PDF prints them
 # (the text width of an A4 page, 453.5 pt, is 760 px: 0.6 pt a pixel), so that the smallest
 # text, 12 px, prints at 7.2 pt; the web shows the same drawing at the width of its column.
-# The height follows from what the figure holds (figure_layout).
+# The height follows from what the figure holds (.layout).
 WIDTH = 760  # pixels of the static twins
 MARGIN, LEGEND_H = 10, 64  # around the drawing; below it, the legend's two rows
 FONT = "DejaVu Sans, Arial, sans-serif"
@@ -85,7 +87,7 @@ def _hover(lines: list[str]) -> str:
     return "<br>".join("<br>".join(textwrap.wrap(line, 60, break_long_words=False)) or line for line in lines)
 
 
-def _text(label: figure_layout.Label, colour: str, **style) -> dict:
+def _text(label: Label, colour: str, **style) -> dict:
     """A plotly annotation showing ``label`` where the layout put it."""
     lines = [html.escape(line, quote=False) for line in label.lines]
     text = "<br>".join(f"<b>{line}</b>" for line in lines) if label.bold else "<br>".join(lines)
@@ -101,22 +103,22 @@ def _arrow(start: tuple[float, float], end: tuple[float, float], **style) -> dic
     )  # fmt: skip
 
 
-def height(lay: figure_layout.Layout) -> int:
+def height(lay: Layout) -> int:
     """The static figure's height in pixels: the drawing, its margin and the legend."""
     return math.ceil(lay.height) + MARGIN + LEGEND_H
 
 
-def drawing(case: Case) -> tuple[nx.MultiDiGraph, figure_layout.Layout]:
+def drawing(case: Case) -> tuple[nx.MultiDiGraph, Layout]:
     """Figure 1's graph (aggregated when it has more than MAX_ACTORS actor groups) and its layout."""
     g = graph(case)
     if sum(1 for _, d in g.nodes(data=True) if d["kind"] == "actor") > MAX_ACTORS:
         g = aggregate(g)
-    return g, figure_layout.layout(g, _edge_label)
+    return g, layout(g, _edge_label)
 
 
 def figure(case: Case, *, title: bool = False) -> go.Figure:
     """Figure 1 as a plotly figure, drawn from the case's actors, framework and relations
-    where :mod:`casebook.figure_layout` puts them: the same drawing for the PDF, the static
+    where :mod:`.layout` puts them: the same drawing for the PDF, the static
     twins and the web."""
     g, lay = drawing(case)
     aggregated = any(str(n).startswith("group:") for n in g)
@@ -150,7 +152,7 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
                 y=[p[1] for p in body],
                 mode="lines",
                 showlegend=False,
-                line=dict(color=colour, width=figure_layout.ARROW_W, dash=STATUS_DASH[d["status"]]),
+                line=dict(color=colour, width=ARROW_W, dash=STATUS_DASH[d["status"]]),
                 opacity=0.55 if faded else 1,
                 hoverinfo="skip",
             )
@@ -158,7 +160,7 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
         notes.append(
             _arrow(
                 arrow.points[arrow.head], arrow.points[-1], arrowhead=2, arrowsize=1.1,
-                arrowwidth=figure_layout.ARROW_W, arrowcolor=colour, opacity=0.55 if faded else 1,
+                arrowwidth=ARROW_W, arrowcolor=colour, opacity=0.55 if faded else 1,
             )
         )  # fmt: skip
         notes.append(_text(arrow.label, LABEL_COLOURS[d["work_type"]], bgcolor="rgba(255,255,255,0.9)"))
@@ -226,7 +228,7 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
         height=height(lay),
         margin=dict(l=MARGIN, r=MARGIN, t=MARGIN, b=LEGEND_H),
         title=dict(text=""),
-        font=dict(family=FONT, size=figure_layout.NAME_PX),
+        font=dict(family=FONT, size=NAME_PX),
         shapes=shapes,
         annotations=notes,
         plot_bgcolor="white",
@@ -243,7 +245,7 @@ def figure(case: Case, *, title: bool = False) -> go.Figure:
             font=dict(size=LEGEND_PX),
             entrywidth=WIDTH // 3 - 70,
         ),
-        # one pixel of the drawing a unit, y downwards (as figure_layout computes)
+        # one pixel of the drawing a unit, y downwards (as .layout computes)
         xaxis=dict(range=[0, lay.width], visible=False, fixedrange=True),
         yaxis=dict(range=[math.ceil(lay.height), 0], visible=False, fixedrange=True, scaleanchor="x"),
         meta=dict(aggregated=aggregated, width=WIDTH),  # the width the text is sized for (casebook-figure.js)

@@ -14,8 +14,8 @@ from ..content import Linked, inline
 from ..evidence import numbers
 from ..network import graph
 from ..wording import listed, number_word
-from . import layout as figure_layout
 from .draw import CAPTION, STATUS_TEXT
+from .frames import children, tree
 
 
 def description(case: Case, evidence: bool = False) -> list[str]:
@@ -40,12 +40,12 @@ def alt_text(case: Case) -> str:
     the frames and what they hold, the framework's flow, what the arrows' colours and line
     styles mean. Each arrow is in the long description (:func:`in_words`), not here."""
     g = graph(case)
-    tree = figure_layout.tree(g)
+    nesting = tree(g)
     label = {n: str(d["label"]) for n, d in g.nodes(data=True)}
 
     sentences = [f"Figure 1, a diagram: {CAPTION.lower()}."]
-    for element in nx.topological_sort(tree):
-        kids = [label[k] for k in figure_layout.children(g, element)]
+    for element in nx.topological_sort(nesting):
+        kids = [label[k] for k in children(g, element)]
         if kids:
             sentences.append(f"The frame {label[element]} holds {listed(kids)}.")
     flow = [n for n, d in g.nodes(data=True) if d["kind"] == "element" and d.get("leads_to") in g]
