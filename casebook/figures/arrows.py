@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .frames import _Frames, _leaf
-from .geometry import Point, Rect, _centre, _contains, _curve, _nearest, _path_hits
+from .frames import Frames, is_leaf
+from .geometry import Point, Rect, centre, contains, curve, nearest, path_hits
 from .text import Label
 
 PORT_GAP = 18  # between two arrows leaving (or entering) the same side of a box
@@ -79,13 +79,13 @@ def _route(p: Point, q: Point, obstacles: list[Rect]) -> list[Point]:
     """The path from ``p`` to ``q``: straight, or bent (a little more each time, either way)
     around the boxes in its way (an arrow over a box reads as ending there)."""
     for bend in (0, 24, -24, 48, -48, 72, -72, 100, -100, 140, -140):
-        points = _curve(p, q, bend) if bend else [p, q]
-        if not any(_path_hits(points, r, 4) for r in obstacles):
+        points = curve(p, q, bend) if bend else [p, q]
+        if not any(path_hits(points, r, 4) for r in obstacles):
             return points
     return [p, q]
 
 
-def _head_start(points: list[Point]) -> tuple[list[Point], int]:
+def head_start(points: list[Point]) -> tuple[list[Point], int]:
     """The path with a point where the arrowhead begins (HEAD_LEN before the tip), and its index."""
     travelled = 0.0
     for i in range(len(points) - 1, 0, -1):
@@ -99,7 +99,7 @@ def _head_start(points: list[Point]) -> tuple[list[Point], int]:
     return points, 0
 
 
-def _paths(g: nx.MultiDiGraph, frames: _Frames, places: dict[str, Rect]) -> list[tuple[str, str, str, list[Point]]]:
+def arrow_paths(g: nx.MultiDiGraph, frames: Frames, places: dict[str, Rect]) -> list[tuple[str, str, str, list[Point]]]:
     """Each arrow's path, from port to port."""
     edges = list(g.edges(keys=True))
     ends: dict[tuple[str, str], list[tuple[float, int, str]]] = defaultdict(list)
@@ -108,12 +108,12 @@ def _paths(g: nx.MultiDiGraph, frames: _Frames, places: dict[str, Rect]) -> list
         a, b = places[u], places.get(v) or frames.boxes[v]
         if u == v:  # a group acting on itself (aggregated actor groups): a loop, drawn below
             continue
-        if _contains(b, a):
+        if contains(b, a):
             up.add(i)
             continue
         su, sv = _sides(a, b)
-        ends[(u, su)].append((_nearest(a, _centre(b))[_along(su)], i, "from"))
-        ends[(v, sv)].append((_nearest(b, _centre(a))[_along(sv)], i, "to"))
+        ends[(u, su)].append((nearest(a, centre(b))[_along(su)], i, "from"))
+        ends[(v, sv)].append((nearest(b, centre(a))[_along(sv)], i, "to"))
     for i in sorted(up):  # at the end of the source's top side away from the arrows already there
         u = edges[i][0]
         a = places[u]
@@ -127,7 +127,7 @@ def _paths(g: nx.MultiDiGraph, frames: _Frames, places: dict[str, Rect]) -> list
         roles = {i: role for _, i, role in items}
         for i, point in _ports([(round(t, 3), i, role) for t, i, role in items], rect, side).items():
             port[(i, roles[i])] = point
-    leaves = {e: r for e, r in frames.boxes.items() if _leaf(g, e)}
+    leaves = {e: r for e, r in frames.boxes.items() if is_leaf(g, e)}
     out = []
     loops: dict[str, int] = defaultdict(int)
     for i, (u, v, key) in enumerate(edges):
@@ -155,5 +155,5 @@ def _paths(g: nx.MultiDiGraph, frames: _Frames, places: dict[str, Rect]) -> list
     return out
 
 
-def _head_rect(points: list[Point], head: int) -> Rect:
+def head_rect(points: list[Point], head: int) -> Rect:
     return Arrow("", "", "", tuple(points), head, Label(("",), (0, 0), 1)).head_box

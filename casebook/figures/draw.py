@@ -64,8 +64,8 @@ def aggregate(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
         )
     merged: dict[tuple[str, str, str, str], dict] = {}
     for u, v, d in g.edges(data=True):
-        key = (group.get(u, u), group.get(v, v), d["work_type"], d["status"])
-        m = merged.setdefault(key, {**d, "id": "+".join(key), "count": 0, "activities": [], "evidence": []})
+        ends = (group.get(u, u), group.get(v, v), d["work_type"], d["status"])
+        m = merged.setdefault(ends, {**d, "id": "+".join(ends), "count": 0, "activities": [], "evidence": []})
         m["count"] += 1
         m["activities"] = m["activities"] + d["activities"]
     for (u, v, _, _), d in merged.items():

@@ -32,19 +32,19 @@ def children(g: nx.MultiDiGraph, element: str | None) -> list[str]:
     return [n for n, d in g.nodes(data=True) if d["kind"] == "element" and d["parent"] == element]
 
 
-def _members(g: nx.MultiDiGraph, element: str) -> list[str]:
+def actors_in(g: nx.MultiDiGraph, element: str) -> list[str]:
     return [n for n, d in g.nodes(data=True) if d["kind"] == "actor" and d["placement"] == element]
 
 
-def _leaf(g: nx.MultiDiGraph, element: str) -> bool:
-    return not children(g, element) and not _members(g, element)
+def is_leaf(g: nx.MultiDiGraph, element: str) -> bool:
+    return not children(g, element) and not actors_in(g, element)
 
 
 def _title_lines(g: nx.MultiDiGraph, element: str, width: float, size: int) -> list[str]:
     return wrap(str(g.nodes[element]["label"]), width - 2 * PAD, size, bold=True)
 
 
-def _title_size(depth: int) -> int:
+def title_size(depth: int) -> int:
     return FRAME_PX if depth < 2 else NAME_PX
 
 
@@ -91,7 +91,7 @@ def _rows_height(sizes: tuple[int, ...], box_h: float, row_gap: float) -> float:
 
 
 @dataclass
-class _Frames:
+class Frames:
     """The frames and the places for actor groups, before the actor groups take them."""
 
     boxes: dict[str, Rect]
@@ -105,7 +105,7 @@ class _Frames:
     row_gap: float
 
 
-class _Planner:
+class Planner:
     """Sizes and places the frames for given row arrangements and orders of sub-elements."""
 
     def __init__(self, g: nx.MultiDiGraph, bottom: frozenset[str] = frozenset()) -> None:
@@ -113,7 +113,7 @@ class _Planner:
         self.bottom = bottom  # frames whose title goes at the foot (arrows run across the top)
         self.roots = children(g, None)
         actors = [n for n, d in g.nodes(data=True) if d["kind"] == "actor"]
-        band = [a for r in self.roots for a in _members(g, r)]
+        band = [a for r in self.roots for a in actors_in(g, r)]
         inside = [a for a in actors if a not in band]
         self.box = _actor_box(g, inside, 3) if inside else (ACTOR_TEXT[0] + 2 * BOX_PAD, 0.0)
         self.band_box = _actor_box(g, band, 2) if band else self.box
@@ -131,32 +131,32 @@ class _Planner:
         """Whether the order of ``element``'s sub-elements is free: all hold only their names and
         none leads to another (the framework's sequence keeps its order)."""
         kids = children(self.g, element)
-        return len(kids) > 1 and all(_leaf(self.g, k) for k in kids) and not (set(kids) & self.flow_kids)
+        return len(kids) > 1 and all(is_leaf(self.g, k) for k in kids) and not (set(kids) & self.flow_kids)
 
     def kid_widths(self, element: str, room: float, kids: list[str], depth: int) -> dict[str, float]:
         """Sub-elements side by side: those that hold only their name as wide as it (when others
         hold more), the others sharing the rest by how much they hold."""
         g = self.g
-        leaves = {k for k in kids if _leaf(g, k)}
+        leaves = {k for k in kids if is_leaf(g, k)}
         if len(leaves) == len(kids):
             return {k: (room - GAP_X * (len(kids) - 1)) / len(kids) for k in kids}
-        size = _title_size(depth + 1)
+        size = title_size(depth + 1)
         fixed = {
             k: max(text_width(w, size, True) for w in str(g.nodes[k]["label"]).split()) + 2 * PAD + 4 for k in leaves
         }
-        weight = {k: 1 + len(nx.descendants(tree(g), k)) + len(_members(g, k)) for k in kids if k not in leaves}
+        weight = {k: 1 + len(nx.descendants(tree(g), k)) + len(actors_in(g, k)) for k in kids if k not in leaves}
         rest = room - GAP_X * (len(kids) - 1) - sum(fixed.values())
         return {k: fixed[k] if k in fixed else rest * weight[k] / sum(weight.values()) for k in kids}
 
     def height(self, element: str, width: float, depth: int, rows: dict[str, tuple[int, ...]]) -> float:
         """The height ``element``'s frame needs at ``width``."""
         g = self.g
-        if _leaf(g, element):
+        if is_leaf(g, element):
             return LEAF_H
-        size = _title_size(depth)
+        size = title_size(depth)
         title = len(_title_lines(g, element, width, size)) * LINE * size + TITLE_GAP
         h = PAD + title + (title if element in self.bottom else 0)  # a title at the foot keeps the top's room
-        members, kids = _members(g, element), children(g, element)
+        members, kids = actors_in(g, element), children(g, element)
         if members:
             box_h = self.band_box[1] if depth == 0 else self.box[1]
             h += _rows_height(rows[element], box_h, self.row_gap) + (self.zone if kids else 0)
@@ -165,21 +165,21 @@ class _Planner:
             h += max(self.height(k, widths[k], depth + 1, rows) for k in kids)
         return h + PAD
 
-    def frames(self, rows: dict[str, tuple[int, ...]], kid_orders: dict[str, list[str]]) -> _Frames:
+    def frames(self, rows: dict[str, tuple[int, ...]], kid_orders: dict[str, list[str]]) -> Frames:
         g = self.g
-        out = _Frames({}, {}, {}, {}, [], 0.0, (0.0, 0.0), kid_orders, self.row_gap)
+        out = Frames({}, {}, {}, {}, [], 0.0, (0.0, 0.0), kid_orders, self.row_gap)
 
         def place(element: str, rect: Rect, depth: int) -> None:
             x0, y0, x1, y1 = rect
             out.boxes[element], out.depth[element] = rect, depth
-            size = _title_size(depth)
+            size = title_size(depth)
             out.titles[element] = _title_lines(g, element, x1 - x0, size)
-            if _leaf(g, element):
+            if is_leaf(g, element):
                 return
             title = len(out.titles[element]) * LINE * size + TITLE_GAP
             inner = (x0 + PAD, y0 + PAD, x1 - PAD, y1 - PAD - (title if element in self.bottom else 0))
             top = inner[1] + title
-            members, kids = _members(g, element), kid_orders.get(element) or children(g, element)
+            members, kids = actors_in(g, element), kid_orders.get(element) or children(g, element)
             if members:
                 if depth == 0:
                     out.band, out.band_top, out.band_room = members, top, (inner[0], inner[2])
@@ -206,7 +206,7 @@ class _Planner:
         options: dict[str, list[tuple[int, ...]]] = {}
         probe = self.frames(defaultdict(lambda: (1,)), {})  # widths do not depend on the rows
         for element in probe.boxes:
-            members = _members(self.g, element)
+            members = actors_in(self.g, element)
             if members:
                 x0, _, x1, _ = probe.boxes[element]
                 box = self.band_box if probe.depth[element] == 0 else self.box

@@ -11,19 +11,19 @@ Rect = tuple[float, float, float, float]  # x0, y0, x1, y1, with y0 < y1 (y down
 Point = tuple[float, float]
 
 
-def _contains(outer: Rect, inner: Rect) -> bool:
+def contains(outer: Rect, inner: Rect) -> bool:
     return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
-def _nearest(rect: Rect, p: Point) -> Point:
+def nearest(rect: Rect, p: Point) -> Point:
     return min(max(p[0], rect[0]), rect[2]), min(max(p[1], rect[1]), rect[3])
 
 
-def _centre(rect: Rect) -> Point:
+def centre(rect: Rect) -> Point:
     return (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
 
 
-def _segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
+def segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
     def side(a: Point, b: Point, c: Point) -> float:
         return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
 
@@ -32,7 +32,7 @@ def _segments_cross(p1: Point, p2: Point, q1: Point, q2: Point) -> bool:
     return d1 * d2 < 0 and d3 * d4 < 0
 
 
-def _segment_hits(p: Point, q: Point, rect: Rect, margin: float = 0.0) -> bool:
+def segment_hits(p: Point, q: Point, rect: Rect, margin: float = 0.0) -> bool:
     """Whether the segment from ``p`` to ``q`` runs through ``rect`` (grown by ``margin``)."""
     x0, y0, x1, y1 = rect[0] - margin, rect[1] - margin, rect[2] + margin, rect[3] + margin
     t0, t1 = 0.0, 1.0
@@ -49,7 +49,7 @@ def _segment_hits(p: Point, q: Point, rect: Rect, margin: float = 0.0) -> bool:
     return True
 
 
-def _curve(p: Point, q: Point, bend: float) -> list[Point]:
+def curve(p: Point, q: Point, bend: float) -> list[Point]:
     """A curve from ``p`` to ``q`` bent sideways by ``bend`` pixels at its middle (0: straight)."""
     (px, py), (qx, qy) = p, q
     length = math.hypot(qx - px, qy - py) or 1.0
@@ -68,23 +68,23 @@ def _bezier(p: Point, c: Point, q: Point, n: int = 24) -> list[Point]:
     ]
 
 
-def _bounds(points: Iterable[Point]) -> Rect:
+def bounds(points: Iterable[Point]) -> Rect:
     points = list(points)
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _path_hits(points: list[Point], rect: Rect, margin: float, bounds: Rect | None = None) -> bool:
-    if not _overlap(bounds or _bounds(points), rect, margin):
+def path_hits(points: list[Point], rect: Rect, margin: float, extent: Rect | None = None) -> bool:
+    if not overlap(extent or bounds(points), rect, margin):
         return False
-    return any(_segment_hits(p, q, rect, margin) for p, q in itertools.pairwise(points))
+    return any(segment_hits(p, q, rect, margin) for p, q in itertools.pairwise(points))
 
 
-def _overlap(a: Rect, b: Rect, margin: float = 0.0) -> bool:
+def overlap(a: Rect, b: Rect, margin: float = 0.0) -> bool:
     return a[0] < b[2] + margin and b[0] < a[2] + margin and a[1] < b[3] + margin and b[1] < a[3] + margin
 
 
-def _point_at(points: list[Point], fraction: float) -> tuple[Point, Point]:
+def point_at(points: list[Point], fraction: float) -> tuple[Point, Point]:
     """The point ``fraction`` of the way along the path, and the path's direction there."""
     lengths = [math.dist(p, q) for p, q in itertools.pairwise(points)]
     goal, run = fraction * sum(lengths), 0.0
@@ -98,10 +98,10 @@ def _point_at(points: list[Point], fraction: float) -> tuple[Point, Point]:
     return q, ((q[0] - p[0]) / step, (q[1] - p[1]) / step)
 
 
-def _edges_of(rect: Rect) -> list[tuple[Point, Point]]:
+def edges_of(rect: Rect) -> list[tuple[Point, Point]]:
     x0, y0, x1, y1 = rect
     return [((x0, y0), (x1, y0)), ((x1, y0), (x1, y1)), ((x1, y1), (x0, y1)), ((x0, y1), (x0, y0))]
 
 
-def _length(points: list[Point]) -> float:
+def path_length(points: list[Point]) -> float:
     return sum(math.dist(p, q) for p, q in itertools.pairwise(points))

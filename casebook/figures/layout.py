@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .arrangement import _arrange, _Arrangement
-from .arrows import Arrow, _head_rect, _head_start, _paths
-from .frames import BOX_PAD, PAD, PLOT_W, _Frames, _leaf, _Planner, _title_size
-from .geometry import Point, Rect, _centre, _contains, _edges_of, _overlap, _path_hits, _segment_hits
-from .labels import _place_labels
+from .arrangement import Arrangement, arrange
+from .arrows import Arrow, arrow_paths, head_rect, head_start
+from .frames import BOX_PAD, PAD, PLOT_W, Frames, Planner, is_leaf, title_size
+from .geometry import Point, Rect, centre, contains, edges_of, overlap, path_hits, segment_hits
+from .labels import place_labels
 from .text import NAME_PX, Label, label_size, wrap
 
 FLOW_HEAD = 6 * 1.2 * 4  # the framework's grey arrows: arrowhead 3, size 1.2, width 4
@@ -50,10 +50,10 @@ class Layout:
 def _title_label(lines: list[str], rect: Rect, depth: int, leaf: bool, shift: float = 0.0, foot: bool = False) -> Label:
     """An element's name: centred in a frame that holds nothing else, else at its top left
     (``shift`` pixels to the right; at its foot with ``foot``)."""
-    size = _title_size(depth)
+    size = title_size(depth)
     w, h = label_size(lines, size, True)
     if leaf:
-        return Label(tuple(lines), _centre(rect), size, True)
+        return Label(tuple(lines), centre(rect), size, True)
     y = rect[3] - PAD - h / 2 + 1 if foot else rect[1] + PAD + h / 2 - 1
     return Label(tuple(lines), (rect[0] + PAD + shift + w / 2, y), size, True)
 
@@ -62,7 +62,7 @@ def _crossings(routed: list, label: Label) -> int:
     """How many arrows run across or close to ``label`` (their heads included)."""
     box = label.box
     return sum(
-        1 for *_, points, head in routed if _path_hits(points, box, 6) or _overlap(box, _head_rect(points, head), 4)
+        1 for *_, points, head in routed if path_hits(points, box, 6) or overlap(box, head_rect(points, head), 4)
     )
 
 
@@ -76,22 +76,22 @@ def _title_places(options: list[Label], routed: list) -> list[Label]:
 
 
 def _routed(
-    planner: _Planner, given: _Arrangement | None = None
-) -> tuple[_Frames, dict[str, Rect], list, dict[str, list[Label]], _Arrangement]:
+    planner: Planner, given: Arrangement | None = None
+) -> tuple[Frames, dict[str, Rect], list, dict[str, list[Label]], Arrangement]:
     """The frames, the actor groups' boxes, the arrows' paths, the places each frame's title
     may take, and the arrangement (``given``, else the best found)."""
     g = planner.g
-    frames, places, arrangement = _arrange(planner, given)
+    frames, places, arrangement = arrange(planner, given)
     routed = []
-    for u, v, key, points in _paths(g, frames, places):
-        points, head = _head_start(points)
+    for u, v, key, points in arrow_paths(g, frames, places):
+        points, head = head_start(points)
         routed.append((u, v, key, points, head))
     title_options: dict[str, list[Label]] = {}
     for e, rect in frames.boxes.items():
-        if _leaf(g, e):
+        if is_leaf(g, e):
             continue
         lines, depth = frames.titles[e], frames.depth[e]
-        room = rect[2] - rect[0] - 2 * PAD - label_size(lines, _title_size(depth), True)[0]
+        room = rect[2] - rect[0] - 2 * PAD - label_size(lines, title_size(depth), True)[0]
         shifts = [room * i / 24 for i in range(25)] if room > 0 else [0.0]
         options = [_title_label(lines, rect, depth, False, shift, e in planner.bottom) for shift in shifts]
         title_options[e] = _title_places(options, routed)
@@ -101,16 +101,16 @@ def _routed(
 def layout(g: nx.MultiDiGraph, edge_label=lambda d: str(d["work_type"])) -> Layout:
     """Where Figure 1's frames, actor groups, arrows and labels go (``edge_label(d)`` is the
     text of the label of an arrow with attributes ``d``)."""
-    planner = _Planner(g)
+    planner = Planner(g)
     frames, places, routed, title_options, arrangement = _routed(planner)
     # A frame's title at its top left, or as near it as no arrow runs across it; where arrows
     # run across every place at its top, at its foot (the frame drawn again with room there).
     crossed = frozenset(e for e, options in title_options.items() if _crossings(routed, options[0]))
     if crossed:
-        planner = _Planner(g, crossed)
+        planner = Planner(g, crossed)
         frames, places, routed, title_options, _ = _routed(planner, arrangement)
     names = {
-        a: Label(tuple(wrap(str(g.nodes[a]["label"]), r[2] - r[0] - 2 * BOX_PAD, NAME_PX)), _centre(r), NAME_PX)
+        a: Label(tuple(wrap(str(g.nodes[a]["label"]), r[2] - r[0] - 2 * BOX_PAD, NAME_PX)), centre(r), NAME_PX)
         for a, r in places.items()
     }
     titles = {e: _title_label(frames.titles[e], r, frames.depth[e], True) for e, r in frames.boxes.items()}
@@ -131,7 +131,7 @@ def layout(g: nx.MultiDiGraph, edge_label=lambda d: str(d["work_type"])) -> Layo
 
     def labelled(tried: dict[str, Label]) -> tuple[dict[str, Label], float]:
         fixed = [*places.values(), *(t.box for t in tried.values()), *flow_boxes]
-        return _place_labels(routed, texts, fixed, list(frames.boxes.values()), area)
+        return place_labels(routed, texts, fixed, list(frames.boxes.values()), area)
 
     titles.update({e: options[0] for e, options in title_options.items()})
     labels, score = labelled(titles)
@@ -157,33 +157,39 @@ def layout(g: nx.MultiDiGraph, edge_label=lambda d: str(d["work_type"])) -> Layo
     )
 
 
-def collisions(lay: Layout) -> list[str]:  # noqa: C901 (issue 22 part B splits it)
+def collisions(lay: Layout) -> list[str]:
     """What a reader would find piled up, in words: two texts that overlap, a label over an
     arrowhead or over a box, a label across a frame's edge or outside the drawing. Empty when
     the drawing is clean."""
-    texts = [(f"the title {e!r}", t.box) for e, t in lay.titles.items()]
-    texts += [(f"the name {a!r}", t.box) for a, t in lay.names.items()]
+    titles = [(f"the title {e!r}", t.box) for e, t in lay.titles.items()]
+    names = [(f"the name {a!r}", t.box) for a, t in lay.names.items()]
     labels = [(f"the label of {a.key!r}", a.label.box) for a in lay.arrows]
-    problems = []
-    for (n1, b1), (n2, b2) in itertools.combinations(texts + labels, 2):
-        if _overlap(b1, b2):
-            problems.append(f"{n1} overlaps {n2}")
+    problems = [
+        f"{n1} overlaps {n2}"
+        for (n1, b1), (n2, b2) in itertools.combinations(titles + names + labels, 2)
+        if overlap(b1, b2)
+    ]
     for name, box in labels:
-        for a in lay.arrows:
-            if _overlap(box, a.head_box):
-                problems.append(f"{name} overlaps the arrowhead of {a.key!r}")
-        for actor, rect in lay.actors.items():
-            if _overlap(box, rect):
-                problems.append(f"{name} overlaps the box of {actor!r}")
-        for e, rect in lay.boxes.items():
-            if any(_segment_hits(p, q, box) for p, q in _edges_of(rect)):
-                problems.append(f"{name} runs across the edge of the frame {e!r}")
-        if not _contains((0, 0, lay.width, lay.height), box):
-            problems.append(f"{name} leaves the drawing")
-    for name, box in texts:
-        if name.startswith("the name"):
-            continue
-        for actor, rect in lay.actors.items():
-            if _overlap(box, rect):
-                problems.append(f"{name} overlaps the box of {actor!r}")
+        problems += _label_problems(lay, name, box)
+    for name, box in titles:
+        problems += _over_boxes(lay, name, box)
+    return problems
+
+
+def _over_boxes(lay: Layout, name: str, box: Rect) -> list[str]:
+    """The actor groups' boxes that the text ``name`` (its extent ``box``) lies over."""
+    return [f"{name} overlaps the box of {actor!r}" for actor, rect in lay.actors.items() if overlap(box, rect)]
+
+
+def _label_problems(lay: Layout, name: str, box: Rect) -> list[str]:
+    """What an arrow's label lies over: arrowheads, boxes, frames' edges, or outside the drawing."""
+    problems = [f"{name} overlaps the arrowhead of {a.key!r}" for a in lay.arrows if overlap(box, a.head_box)]
+    problems += _over_boxes(lay, name, box)
+    problems += [
+        f"{name} runs across the edge of the frame {e!r}"
+        for e, rect in lay.boxes.items()
+        if any(segment_hits(p, q, box) for p, q in edges_of(rect))
+    ]
+    if not contains((0, 0, lay.width, lay.height), box):
+        problems.append(f"{name} leaves the drawing")
     return problems
