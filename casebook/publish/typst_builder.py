@@ -40,7 +40,8 @@ from sphinx import addnodes
 
 from ..reproducibility.provenance import source_epoch
 from . import pdf_tags
-from .typst_writer import Part, TypstWriter, part_heading, string, text
+from .typst_markup import Part, part_heading, string, text
+from .typst_writer import TypstWriter
 
 logger = logging.getLogger(__name__)
 
