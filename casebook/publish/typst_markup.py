@@ -13,7 +13,7 @@ from docutils import nodes
 _LABEL_CHARS = re.compile(r"[^A-Za-z0-9_.:-]")
 
 
-def _child(node: nodes.Element, kind: type) -> nodes.Element | None:
+def first_child(node: nodes.Element, kind: type) -> nodes.Element | None:
     """The first direct child of ``node`` of class ``kind`` (not a deeper one)."""
     return next((c for c in node.children if isinstance(c, kind)), None)
 

@@ -23,7 +23,7 @@ from docutils import nodes
 
 from sphinx import addnodes
 
-from .typst_markup import Labels, Part, UnsupportedNode, _child, part_heading, string, text
+from .typst_markup import Labels, Part, UnsupportedNode, first_child, part_heading, string, text
 
 _SPACE = re.compile(r"[ \t\r\n]+")
 
@@ -74,7 +74,7 @@ class TypstWriter:
         if isinstance(node, nodes.Element):
             if node.get("ids"):
                 label = self.labels.add(docname, node["ids"])
-                title = _child(node, nodes.title) if isinstance(node, nodes.section) else None
+                title = first_child(node, nodes.title) if isinstance(node, nodes.section) else None
                 if label and title is not None:
                     outer, outer_depth = self.docname, self.depth
                     self.docname, self.depth = docname, depth
@@ -143,7 +143,7 @@ class TypstWriter:
         label = self.labels.get(self.docname, node["ids"][0]) if node.get("ids") else None
         self.around.append(self.labels.sections.get(label or "", self.around[-1] if self.around else ("", "")))
         try:
-            title = _child(node, nodes.title)
+            title = first_child(node, nodes.title)
             heading = self._heading(node, title) if title is not None else ""
             rest = [c for c in node.children if c is not title]
             return "\n\n".join(x for x in (heading, self._blocks(rest)) if x)
@@ -250,7 +250,7 @@ class TypstWriter:
         return f"#terms({', '.join(items)})"
 
     def block_block_quote(self, node: nodes.block_quote) -> str:
-        attribution = _child(node, nodes.attribution)
+        attribution = first_child(node, nodes.attribution)
         body = self._blocks(c for c in node.children if c is not attribution)
         by = f", attribution: [{self._inlines(attribution.children)}]" if attribution is not None else ""
         return f"#quote(block: true, quotes: false{by})[{body}]{self._label(node)}"
@@ -261,7 +261,7 @@ class TypstWriter:
         return f"#raw(block: true{lang}, {string(node.astext())}){self._label(node)}"
 
     def block_admonition(self, node: nodes.Element) -> str:
-        title = _child(node, nodes.title)
+        title = first_child(node, nodes.title)
         name = self._inlines(title.children) if title is not None else text(node.tagname.capitalize())
         body = self._blocks(c for c in node.children if c is not title)
         return f"#casebook-note[{name}][{body}]{self._label(node)}"
@@ -270,13 +270,13 @@ class TypstWriter:
         # Author-year entries: the label ("Emerson et al., 2012") is not printed, as in the web
         # book; it describes the links of the citations that lead here.
         body = self._inlines(p for c in node.children if isinstance(c, nodes.paragraph) for p in c.children)
-        label = _child(node, nodes.label)
+        label = first_child(node, nodes.label)
         described = f"Reference: {label.astext()}" if label is not None else "Reference"
         return f"#casebook-reference(supplement: [{text(described)}])[{body}]{self._label(node)}"
 
     def block_figure(self, node: nodes.figure) -> str:
         image = node.next_node(nodes.image)
-        caption = _child(node, nodes.caption)
+        caption = first_child(node, nodes.caption)
         number = self._fignumber(node, "figure")
         shown = self._inlines(caption.children) if caption is not None else ""
         if number and caption is not None:
@@ -305,12 +305,14 @@ class TypstWriter:
         return None
 
     def block_table(self, node: nodes.table) -> str:
-        group = _child(node, nodes.tgroup)
+        group = first_child(node, nodes.tgroup)
+        if group is None:  # docutils gives every table one
+            raise self._fail(node, "a column-less")
         colspecs = [c for c in group.children if isinstance(c, nodes.colspec)]
         self.row_headers.append(sum(1 for c in colspecs if c.get("stub")))
         columns = ", ".join(f"{c.get('colwidth', 1)}fr" for c in colspecs)
-        head = _child(group, nodes.thead)
-        body = _child(group, nodes.tbody)
+        head = first_child(group, nodes.thead)
+        body = first_child(group, nodes.tbody)
         header = []
         if head is not None:
             header.append(f"table.header({', '.join(self._cell(e) for row in head.children for e in row.children)})")
@@ -319,7 +321,7 @@ class TypstWriter:
         # Room at the page's foot for the caption, the header and the first two rows, else a new
         # page: casebook-keep measures them as a table of their own.
         first = f"table(columns: ({columns},), {', '.join(header + [c for row in rows[:2] for c in row])})"
-        title = _child(node, nodes.title)
+        title = first_child(node, nodes.title)
         number = self._fignumber(node, "table")
         if title is None:
             return f"#casebook-keep({first})\n#{table}{self._label(node)}"
