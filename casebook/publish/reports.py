@@ -43,7 +43,7 @@ class ReproducibilityReport(Directive):
 
 class Benchmarks(Directive):
     """``{casebook-benchmarks}``: what ``make bench`` measured (``benchmarks/results.json``
-    beside the book's sources, see :mod:`casebook.benchmarks`), or a line saying that
+    beside the book's sources, see :mod:`casebook.reproducibility.benchmarks`), or a line saying that
     nothing has been measured yet."""
 
     def run(self) -> list[nodes.Node]:

@@ -10,7 +10,7 @@ Numbers are the web book's: section, table and figure numbers are read from Sphi
 environment, not counted again by Typst, so the two can never disagree.
 
 The writer handles the node types the book's doctrees contain (see
-``tests/test_typst_writer.py``); an unknown node stops the build with its name and
+``tests/unit/test_typst_writer.py``); an unknown node stops the build with its name and
 source rather than being dropped silently.
 """
 
