@@ -1,6 +1,6 @@
 """Figure 1 – The institutional work of key actors in the collaborative governance model.
 
-The article keeps only the caption of Figure 1; this module redraws it from the data.
+The article keeps only the caption of Figure 1; this package redraws it from the data.
 The elements of the collaborative governance framework are nested boxes (the system
 context holds the drivers, the collaboration dynamics and the actions; the dynamics
 hold shared motivation and capacity for joint action). Actor groups sit in the box
