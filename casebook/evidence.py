@@ -16,9 +16,9 @@ from typing import Any
 import pandas as pd
 
 from . import content
-from .book import attribution_text
 from .case import Case
 from .case.schema import CLAIM_TABLES
+from .wording import attribution_text
 
 SHOWN_IN = {"activity": "Table 1", "finding": "Table 3", "relation": "Figure 1"}
 """Where the book shows each kind of claim (of :data:`casebook.case.schema.CLAIM_TABLES`)."""

@@ -40,6 +40,9 @@ BUILD = "_build"
 """What Jupyter Book writes under its output folder: ``html/``, ``typst/``, ``.doctrees/``."""
 
 DOCTREES = Path(BUILD) / ".doctrees"
+PLOTLY_JS = Path(__file__).parent / "publish" / "static" / "plotly-basic.min.js"
+"""plotly.js's basic partial bundle, vendored by scripts/vendor_plotly.py: the book's pages
+and the standalone figure draw with it (scatter traces, shapes and annotations)."""
 TYPST_PDF = Path("typst") / "book.pdf"
 """The PDF, relative to the build folder (``_build/typst/book.pdf``)."""
 

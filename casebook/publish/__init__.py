@@ -12,6 +12,7 @@ Each module does one job for the build, and :func:`setup` connects them all:
 - :mod:`.anchors` — the paragraph anchors of the passages the evidence cites;
 - :mod:`.citations` — at each anchored paragraph, markers that open the evidence of its claims;
 - :mod:`.bibliography` — the reference list, each entry once, titles in their own language;
+- :mod:`.bibstyle` — the reference list's author–year style (a pybtex plugin);
 - :mod:`.casemeta` — the case's notice, keywords, title and download names on every page;
 - :mod:`.reports` — the reproducibility report and the benchmarks, written by the build;
 - :mod:`.edition` — how to cite the edition: title, makers, version and address, from the config;
@@ -84,12 +85,12 @@ def _paths(app: Sphinx, config: Any) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # deferred: Sphinx, pandas, plotly, pybtex (casebook build imports .notebooks.prefetch before
     # Sphinx starts, and that must not wait for them)
-    from .. import bibstyle
     from . import (
         accessibility,
         anchors,
         assets,
         bibliography,
+        bibstyle,
         casemeta,
         citations,
         edition,

@@ -7,8 +7,8 @@
   against), kept by :class:`CasebookCollector` (MyST-NB's ``NbMetadataCollector`` pattern),
   which forgets a page Sphinx re-reads or removes.
 
-(The citations' data, the PDF's thread and the report's pages are still attributes of their
-own, in :mod:`.citations`, :mod:`.typst_builder` and :mod:`.reports`.)
+(The citations' paragraphs and the report's pages are still attributes of the environment of
+their own, in :mod:`.citations` and :mod:`.reports`.)
 """
 
 from __future__ import annotations
@@ -20,13 +20,17 @@ from weakref import WeakKeyDictionary
 from sphinx.environment.collectors import EnvironmentCollector
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
     from ..case import Case
+    from ..evidence import Claim, Support
     from .notebooks.kernels import Executed, ForkedKernelPool, Job, KernelPool
     from .notebooks.tracking import Changes
+    from .typst_builder import TypstBuilder
 
 
 @dataclass
@@ -43,6 +47,12 @@ class BuildState:
     """Notebooks queued on the kernels that Sphinx has not read yet, by docname."""
     executed: dict[str, Executed] = field(default_factory=dict)
     """Notebooks the kernels ran, handed to Sphinx as it reads them, by docname."""
+    citations: tuple[dict[str, list[Claim]], dict[str, Support]] | None = None
+    """By passage, the claims it states; by claim label, its sources counted (:mod:`.citations`)."""
+    leave_one_out: dict[str, str] | None = None
+    """By claim label, what the claim would not survive, in words (:mod:`.citations`)."""
+    pdf: tuple[TypstBuilder, Future[None]] | None = None
+    """The PDF typeset beside the HTML pages (``make book``): its builder and the typesetting."""
 
 
 _BUILDS: WeakKeyDictionary[Sphinx, BuildState] = WeakKeyDictionary()

@@ -107,7 +107,7 @@ def synthetic_rows(results: dict[str, Any]) -> list[list[str]]:
 
 def _aggregated(size: dict[str, Any]) -> str:
     """Whether Figure 1 grouped the actors; when the builders were stopped before the figure,
-    what its number of actor groups implies (``MAX_ACTORS`` in casebook/figures.py)."""
+    what its number of actor groups implies (``MAX_ACTORS`` in casebook/figures/draw.py)."""
     if size.get("aggregated") is not None:
         return "yes" if size["aggregated"] else "no"
     if size.get("aggregated_expected") is not None:

@@ -13,7 +13,7 @@ target fetched through the server), and no accessibility violation of impact "se
 Figure 1 must draw, answer the mouse with its hover text and be photographed (the path of
 the PNG is printed); the theme's search must find a word of the book, offline.
 
-Run against a build elsewhere with ``CASEBOOK_BUILD=/path/to/_build pytest tests/test_browser.py``.
+Run against a build elsewhere with ``CASEBOOK_BUILD=/path/to/_build pytest tests/built/test_browser.py``.
 """
 
 from __future__ import annotations

@@ -62,45 +62,56 @@ def book():
 
 
 @pytest.fixture(scope="module")
-def tree(book) -> Tag:  # noqa: C901 (issue 22 part B splits it)
+def tree(book) -> Tag:
     pdf = book["pdf"]
     pages = {page.objgen: i for i, page in enumerate(pdf.pages)}
-
-    def build(obj, page: int | None) -> Tag | str:
-        if isinstance(obj, int):
-            return book["marked"].get((page, obj), "")
-        if not isinstance(obj, pikepdf.Dictionary):
-            return ""
-        if "/Pg" in obj:
-            page = pages.get(obj.Pg.objgen, page)
-        if obj.get("/Type") == "/MCR":
-            return book["marked"].get((page, int(obj.MCID)), "")
-        if "/S" not in obj:
-            return ""
-        tag = Tag(str(obj.S), str(obj["/Lang"]) if "/Lang" in obj else None)
-        tag.ident = str(obj.ID) if "/ID" in obj else None
-        attributes = obj.get("/A")
-        for a in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
-            if isinstance(a, pikepdf.Dictionary) and a.get("/O") == "/Table":
-                tag.table = {"/Scope": str(a.get("/Scope", "")), "/Headers": [str(h) for h in a.get("/Headers", [])]}
-        kids = obj.get("/K")
-        kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
-        for kid in kids:
-            built = build(kid, page)
-            if isinstance(built, Tag):
-                tag.children.append(built)
-                tag.text += built.text
-            else:
-                tag.text += built
-        return tag
-
     root = Tag("/StructTreeRoot", None)
-    kids = pdf.Root.StructTreeRoot.K
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        built = build(kid, None)
+    for kid in _kids(pdf.Root.StructTreeRoot):
+        built = _element(kid, None, book["marked"], pages)
         if isinstance(built, Tag):
             root.children.append(built)
     return root
+
+
+def _kids(obj) -> list:
+    """An element's /K: one kid, an array of them, or none."""
+    kids = obj.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+
+
+def _table_attributes(obj) -> dict[str, object]:
+    """The element's /Table attributes (/Scope, /Headers), empty when it has none."""
+    attributes = obj.get("/A")
+    found: dict[str, object] = {}
+    for a in attributes if isinstance(attributes, pikepdf.Array) else [attributes]:
+        if isinstance(a, pikepdf.Dictionary) and a.get("/O") == "/Table":
+            found = {"/Scope": str(a.get("/Scope", "")), "/Headers": [str(h) for h in a.get("/Headers", [])]}
+    return found
+
+
+def _element(obj, page: int | None, marked: dict, pages: dict) -> Tag | str:
+    """A structure element as a Tag with its children, or a marked-content reference as its text."""
+    if isinstance(obj, int):
+        return marked.get((page, obj), "")
+    if not isinstance(obj, pikepdf.Dictionary):
+        return ""
+    if "/Pg" in obj:
+        page = pages.get(obj.Pg.objgen, page)
+    if obj.get("/Type") == "/MCR":
+        return marked.get((page, int(obj.MCID)), "")
+    if "/S" not in obj:
+        return ""
+    tag = Tag(str(obj.S), str(obj["/Lang"]) if "/Lang" in obj else None)
+    tag.ident = str(obj.ID) if "/ID" in obj else None
+    tag.table = _table_attributes(obj)
+    for kid in _kids(obj):
+        built = _element(kid, page, marked, pages)
+        if isinstance(built, Tag):
+            tag.children.append(built)
+            tag.text += built.text
+        else:
+            tag.text += built
+    return tag
 
 
 def clean(text: str) -> str:

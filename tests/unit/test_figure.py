@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 import casebook
-from casebook import figure_layout, figures, network
+from casebook import figures, network, paths
+from casebook.figures import draw, layout
+from casebook.style import LABEL_COLOURS, WORK_COLOURS
 from conftest import DATA, ROOT, row_of, set_cell
 
 
@@ -51,7 +53,7 @@ def test_removing_a_relation_removes_its_arrow(case_copy):
 
 def arrows(fig):
     """Arrowhead annotations of institutional work (coloured by work type)."""
-    colours = set(figures.WORK_COLOURS.values())
+    colours = set(WORK_COLOURS.values())
     return [a for a in fig.layout.annotations if a.showarrow and a.arrowcolor in colours]
 
 
@@ -59,9 +61,9 @@ def test_figure_draws_one_arrow_per_relation_coloured_by_work_type(case):
     fig = figures.figure(case)
     heads = arrows(fig)
     assert len(heads) == len(case.relations)
-    by_colour = {c: sum(1 for a in heads if a.arrowcolor == c) for c in figures.WORK_COLOURS.values()}
+    by_colour = {c: sum(1 for a in heads if a.arrowcolor == c) for c in WORK_COLOURS.values()}
     counts = case.relations["work_type"].value_counts()
-    assert by_colour == {figures.WORK_COLOURS[w]: int(counts.get(w, 0)) for w in figures.WORK_COLOURS}
+    assert by_colour == {WORK_COLOURS[w]: int(counts.get(w, 0)) for w in WORK_COLOURS}
 
 
 def test_missing_cultural_work_is_drawn_dotted_and_faded(case):
@@ -137,7 +139,7 @@ def test_a_large_case_is_aggregated_into_a_readable_figure(case_copy):
     actors.write_text(actors.read_text(encoding="utf-8") + extra, encoding="utf-8")
     fig = figures.figure(casebook.load(case_copy))
     assert fig.layout.meta["aggregated"] is True
-    boxes = [s for s in fig.layout.shapes if s.fillcolor == figures.ACTOR_FILL]
+    boxes = [s for s in fig.layout.shapes if s.fillcolor == draw.ACTOR_FILL]
     assert len(boxes) <= 4
 
 
@@ -164,7 +166,7 @@ def test_no_text_of_figure_1_overlaps_another_a_box_or_an_arrowhead(which, tmp_p
     folders = {"turin": DATA, "teaching case": ROOT / "examples" / "teaching-case"}
     folder = folders.get(which) or synthetic(2 if which.startswith("twice") else 4, tmp_path)
     g, lay = figures.drawing(casebook.load(folder))
-    assert figure_layout.collisions(lay) == []
+    assert layout.collisions(lay) == []
     assert any(str(n).startswith("group:") for n in g) == which.endswith("(merged)")
 
 
@@ -187,9 +189,7 @@ def svg_boxes(svg: str) -> tuple[list[tuple[str, tuple, bool]], list[tuple], lis
         m = re.search(r"translate\(([-\d.e]+),\s*([-\d.e]+)\)", transform or "")
         return (float(m[1]), float(m[2])) if m else (0.0, 0.0)
 
-    label_fills = {
-        f"rgb({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:], 16)})" for c in figures.LABEL_COLOURS.values()
-    }
+    label_fills = {f"rgb({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:], 16)})" for c in LABEL_COLOURS.values()}
     texts = []
     for g in root.iter("{http://www.w3.org/2000/svg}g"):
         inner = g.find("s:g[@class='annotation-text-g']/s:g", ns) if g.get("class") == "annotation" else None
@@ -244,17 +244,17 @@ def test_in_the_static_svg_no_two_texts_overlap_and_no_label_covers_an_arrowhead
 
 def test_the_layout_measures_text_as_the_browser_draws_it(case):
     """The layout's text boxes (DejaVu Sans's advance widths) are the ones plotly drew in the SVG,
-    so that what figure_layout.collisions checks is what a reader sees."""
+    so that what layout.collisions checks is what a reader sees."""
     _, lay = figures.drawing(case)
     model = [*lay.titles.values(), *lay.names.values(), *(a.label for a in lay.arrows)]
     drawn, _, _ = svg_boxes((ROOT / "figures" / "figure1.svg").read_text(encoding="utf-8"))
     assert len(drawn) == len(model)
     for text, (x0, y0, x1, y1), _ in drawn:
         same = [m.box for m in model if "".join(m.lines).replace(" ", "") == text.replace(" ", "")]
-        mx0, my0, mx1, my1 = min(same, key=lambda b: abs(b[0] + figures.MARGIN - x0) + abs(b[1] + figures.MARGIN - y0))
+        mx0, my0, mx1, my1 = min(same, key=lambda b: abs(b[0] + draw.MARGIN - x0) + abs(b[1] + draw.MARGIN - y0))
         # one pixel a unit, the drawing 10 px from the figure's top left corner
-        assert abs((x0 + x1) / 2 - (mx0 + mx1) / 2 - figures.MARGIN) < 2, text
-        assert abs((y0 + y1) / 2 - (my0 + my1) / 2 - figures.MARGIN) < 2, text
+        assert abs((x0 + x1) / 2 - (mx0 + mx1) / 2 - draw.MARGIN) < 2, text
+        assert abs((y0 + y1) / 2 - (my0 + my1) / 2 - draw.MARGIN) < 2, text
         assert x1 - x0 <= mx1 - mx0 + 1 and y1 - y0 <= my1 - my0 + 1, text  # the model never smaller
 
 
@@ -278,4 +278,4 @@ def test_the_vendored_plotly_bundle_is_the_recorded_one_at_plotly_py_s_version()
     from scripts import vendor_plotly
 
     assert vendor_plotly.check() == []
-    assert figures.PLOTLY_JS.is_file()
+    assert paths.PLOTLY_JS.is_file()

@@ -4,27 +4,39 @@ Every import statement of casebook is read (those inside functions too, which on
 heavy dependency and say so with a ``# deferred: why`` comment); a cycle or an upward import
 fails, and Sphinx is imported under ``casebook.publish`` only.
 
-The exception lists name what the modules other helpers were editing still do (issue 22,
-part B, empties them); anything not listed fails."""
+There are no exceptions: part B of issue 22 emptied the lists part A started with."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import pytest
 
 from conftest import ROOT
 
 PACKAGE = ROOT / "casebook"
 
 LAYERS = (
-    ("leaves", ("casebook.paths", "casebook.style", "casebook.files", "casebook.content")),
+    ("leaves", ("casebook.paths", "casebook.style", "casebook.files", "casebook.content", "casebook.wording")),
     ("case", ("casebook", "casebook.case")),
-    ("analysis", ("casebook.network", "casebook.tables", "casebook.evidence", "casebook.figures", "casebook.qdpx")),
-    ("facade", ("casebook.book", "casebook.newcase", "casebook.reproducibility", "casebook.bibstyle")),
+    (
+        "analysis",
+        (
+            "casebook.network",
+            "casebook.reliability",
+            "casebook.reliability_section",
+            "casebook.robustness",
+            "casebook.table",
+            "casebook.tables",
+            "casebook.evidence",
+            "casebook.figures",
+            "casebook.qdpx",
+        ),
+    ),
+    ("facade", ("casebook.book", "casebook.newcase", "casebook.reproducibility")),
     ("publish", ("casebook.publish",)),
     ("command line", ("casebook.cli", "casebook.__main__")),
 )
@@ -33,28 +45,9 @@ import modules of its own layer and of the layers above it in this list, never b
 
 SPHINX = ("sphinx", "docutils", "sphinxcontrib", "pybtex", "myst_nb", "myst_parser")
 
-# --- what part B empties -----------------------------------------------------------------------
-UPWARD = {
-    ("casebook.tables", "casebook.book"): "Linked and inline, text helpers of the notebook facade (to a leaf)",
-    ("casebook.evidence", "casebook.book"): "attribution_text, a wording helper of the notebook facade",
-    ("casebook.figures", "casebook.book"): "Linked (deferred), as tables",
-}
-OUTSIDE_PUBLISH = {
-    "casebook.bibstyle": "the pybtex style of the reference list, to move into publish/",
-    "casebook.book": "myst_nb.glue, the notebooks' glue (deferred)",
-}
-UNSAID = {
-    "casebook.tables": "evidence's numbers and triangulation, imported inside functions without saying why",
-    "casebook.figures": "book, evidence and content inside functions",
-    "casebook.book": "myst_nb.glue and case.about inside functions",
-    "casebook.bibstyle": "importlib.metadata and pybtex.plugin inside register()",
-    "casebook.publish.citations": "evidence inside functions",
-    "casebook.publish.reports": "benchmarks, report, figures, prepare and myst-nb inside functions",
-    "casebook.publish.pagemeta": "sphinx.util.nodes inside a function",
-    "casebook.publish.typst_builder": "sphinx.util.tags inside a function",
-    "casebook.publish.render": "base64, hashlib, mimetypes and json inside functions",
-    "casebook.publish.rerun": "urllib.parse inside a function",
-}
+NOTEBOOK_SIDE = {("myst_nb", ("glue",))}
+"""What a notebook's cell may import of myst-nb outside the extension: ``glue``, its kernel-side
+API, which loads neither Sphinx nor docutils (:func:`test_the_notebooks_glue_loads_no_sphinx`)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +57,7 @@ class Import:
     line: int
     deferred: bool  # inside a function
     said: bool  # with a "# deferred: why" comment on its line or the line above
+    names: tuple[str, ...] = ()  # what ``from target import ...`` takes of a package outside casebook
 
 
 def module_name(path: Path) -> str:
@@ -121,8 +115,9 @@ def _file_imports(path: Path) -> list[Import]:
                 continue
             if isinstance(child, ast.Import | ast.ImportFrom):
                 said = said or _says_deferred(lines, child.lineno)
+                names = tuple(alias.name for alias in child.names) if isinstance(child, ast.ImportFrom) else ()
                 for target in _targets(child, module, package):
-                    found.append(Import(module, target, child.lineno, in_function, said))
+                    found.append(Import(module, target, child.lineno, in_function, said, names))
                 continue
             said = False
             visit(child, in_function or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef))
@@ -162,7 +157,7 @@ def test_no_module_imports_a_layer_below_its_own():
     upward = sorted(
         f"{source} ({LAYERS[layer(source)][0]}) imports {target} ({LAYERS[layer(target)][0]})"
         for source, target in package_edges()
-        if layer(target) > layer(source) and (source, target) not in UPWARD
+        if layer(target) > layer(source)
     )
     assert upward == []
 
@@ -196,30 +191,26 @@ def test_sphinx_is_imported_by_the_extension_only():
         for i in imports()
         if i.target.split(".")[0] in SPHINX
         and not i.module.startswith("casebook.publish")
-        and i.module not in OUTSIDE_PUBLISH
+        and (i.target, i.names) not in NOTEBOOK_SIDE
     )
     assert outside == []
 
 
+def test_the_notebooks_glue_loads_no_sphinx():
+    """``from myst_nb import glue`` (casebook.book.glue_facts) loads no module of Sphinx or docutils."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom myst_nb import glue\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "myst_nb" in loaded
+    assert sorted({m.split(".")[0] for m in loaded} & {"sphinx", "docutils", "myst_parser"}) == []
+
+
 def test_an_import_inside_a_function_says_what_it_defers():
-    unsaid = sorted(
-        f"{i.module}:{i.line} imports {i.target}"
-        for i in imports()
-        if i.deferred and not i.said and i.module not in UNSAID
-    )
+    unsaid = sorted(f"{i.module}:{i.line} imports {i.target}" for i in imports() if i.deferred and not i.said)
     assert unsaid == []
-
-
-@pytest.mark.parametrize("listed", [*UPWARD, *OUTSIDE_PUBLISH, *UNSAID], ids=str)
-def test_each_exception_is_still_needed(listed):
-    """An exception that no longer applies is deleted, so the lists only shrink."""
-    found = imports()
-    if listed in UPWARD:
-        assert listed in package_edges()
-    elif listed in OUTSIDE_PUBLISH:
-        assert any(i.module == listed and i.target.split(".")[0] in SPHINX for i in found)
-    else:
-        assert any(i.module == listed and i.deferred and not i.said for i in found)
 
 
 def test_the_checks_see_what_they_check():

@@ -16,7 +16,7 @@ import pytest
 from pybtex.database import BibliographyData, parse_file
 from pybtex.plugin import find_plugin
 
-from casebook import bibstyle
+from casebook.publish import bibstyle
 from conftest import HTML, PDF, ROOT
 
 BIB = ROOT / "references.bib"
@@ -199,7 +199,7 @@ def test_pybtex_finds_each_plugin_from_one_reading_of_the_entry_points_as_import
 
     import pybtex.plugin
 
-    from casebook import bibstyle
+    from casebook.publish import bibstyle
 
     bibstyle.register()
     for group in (

@@ -23,7 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import casebook
-from casebook import qdpx, reliability, tables
+from casebook import qdpx, reliability, reliability_section, tables
 from casebook.case.schema import WORK_TYPE_LABELS
 from casebook.case.validate import check
 from casebook.cli import main
@@ -397,7 +397,7 @@ def test_the_teaching_books_coding_page_shows_the_agreement_computed_from_its_da
     case = casebook.load(TEACHING)
     table = section.xpath('.//table[@id="reliability"]')[0]
     assert table.xpath("./thead/tr/th"), "the agreement table has header cells"
-    expected = tables._agreement_table(reliability.reliability(case))
+    expected = reliability_section._agreement_table(reliability.reliability(case))
     assert cells(table) == [[" ".join(h.split()) for h in expected.header], *map(list, expected.rows)]
     text = " ".join(section.text_content().split())
     overall = reliability.reliability(case).overall

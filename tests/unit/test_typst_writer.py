@@ -12,7 +12,8 @@ import pytest
 from docutils import nodes
 
 from casebook.publish.typst_builder import TEMPLATE, explain
-from casebook.publish.typst_writer import Part, TypstWriter, UnsupportedNode, part_heading, string, text
+from casebook.publish.typst_markup import Part, UnsupportedNode, part_heading, string, text
+from casebook.publish.typst_writer import TypstWriter
 from sphinx import addnodes
 
 

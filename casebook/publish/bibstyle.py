@@ -17,8 +17,10 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from importlib.metadata import distributions
 from typing import Any
 
+import pybtex.plugin
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting import toplevel
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
@@ -274,10 +276,6 @@ def _entry_points_read_once() -> None:
     of each build of this book (two in the PDF, which resolves them all). Here the packages'
     entry points are read once, and pybtex's lookups answered from that reading: the same
     entry points, in the same order, as importlib.metadata would give them."""
-    from importlib.metadata import distributions
-
-    import pybtex.plugin
-
     index: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for dist in distributions():
         for ep in dist.entry_points:
