@@ -44,13 +44,18 @@ def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]] = ()) -> 
 
 
 def write_case(
-    folder: Path, title: str, description: str, rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None
+    folder: Path,
+    title: str,
+    description: str,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+    properties: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write the case folder ``folder`` (its folders made): the descriptor, named after the
-    folder and titled ``title``, each table with its ``rows`` (none: the header only), the
-    data dictionary; return the files written."""
+    folder and titled ``title`` (with ``properties`` added), each table with its ``rows``
+    (none: the header only), the data dictionary; return the files written."""
     descriptor = schema.descriptor()
     descriptor.update(name=slug(folder.resolve().name, prefix="case"), title=title, description=description)
+    descriptor.update(properties or {})
     files = {DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
     for resource in schema.all_resources():
         files[resource.path] = csv_text(resource.field_names, (rows or {}).get(resource.name, []))

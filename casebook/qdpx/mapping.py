@@ -4,16 +4,18 @@ text sources onto documents. What has no place in a case is reported, never drop
 
 from __future__ import annotations
 
+import difflib
 import itertools
 import re
 import string
 import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.folder import slug
+from ..case.read import text_problems
 from .codebook import ACTOR_GROUP, WORK_GROUP
 from .reader import (
     Element,
@@ -21,12 +23,13 @@ from .reader import (
     Report,
     child,
     children,
+    code_points,
     elements,
     local,
+    normalised,
     project_codes,
     source_text,
     text,
-    to_code_points,
 )
 
 NON_TEXT_SOURCES = {
@@ -51,18 +54,62 @@ VARIABLE_COLUMNS = {
 Rows = list[dict[str, Any]]
 
 
+def _unique(pairs: Iterable[tuple[object, Entry]]) -> dict:
+    """Keys that name one code of the code book (a key two codes share names neither)."""
+    found: dict = {}
+    for key, entry in pairs:
+        found[key] = entry if found.get(key, entry) == entry else None
+    return {k: e for k, e in found.items() if e is not None}
+
+
+class CodeIndex:
+    """The code book as an import looks a code up in it, in an order a user can predict: by GUID,
+    then by the path of names from the top, by name, by id (the ``casebook: id=`` value of
+    export-codebook, ``political``, ``shared-motivation``), then by name or id with case, spaces,
+    ``_`` and ``-`` folded (qc's ``political_work`` is "Political work")."""
+
+    def __init__(self, entries: list[Entry]):
+        self.by_guid = _unique((e.guid.lower(), e) for e in entries if e.guid)
+        self.by_path = _unique((tuple(n.lower() for n in e.path), e) for e in entries)
+        self.by_name = _unique((e.name.lower(), e) for e in entries)
+        self.by_id = _unique((e.ident, e) for e in entries if e.ident)
+        self.by_folded = _unique(
+            (key, e) for e in entries for key in {normalised(e.name), normalised(e.ident or e.name)}
+        )
+        self.names = {normalised(e.name): e.name for e in entries if e.scheme is not None}
+
+    def find(self, guid: str | None, path: tuple[str, ...]) -> Entry | None:
+        name = path[-1] if path else ""
+        return (
+            (self.by_guid.get(guid.lower()) if guid else None)
+            or self.by_path.get(tuple(n.lower() for n in path))
+            or self.by_name.get(name.lower())
+            or self.by_id.get(name.strip().lower())
+            or self.by_folded.get(normalised(name))
+        )
+
+    def near(self, name: str) -> str:
+        """`` (did you mean 'Political work'?)`` for a name close to one of the code book's."""
+        close = difflib.get_close_matches(normalised(name), list(self.names), n=2, cutoff=0.7)
+        return f" (did you mean {' or '.join(repr(self.names[c]) for c in close)}?)" if close else ""
+
+    def outside(self, shown: str, n: int) -> str:
+        """Why a code was left out, with a close name of the code book when there is one."""
+        return (
+            f"{shown!r} is not in the code book (framework elements, {WORK_GROUP.lower()},"
+            f" {ACTOR_GROUP.lower()}){self.near(shown.rsplit('/', 1)[-1])}; its {n} coding(s) were left out"
+        )
+
+
 def map_codes(project: Element, entries: list[Entry]) -> dict[str, Entry]:
-    """The project's codes by GUID, mapped onto the code book: same GUID, else same path of
-    names, else same name alone (case-insensitive). The others are reported by
+    """The project's codes by GUID, mapped onto the code book as :class:`CodeIndex` finds them
+    (of two codes with one GUID, the first). The others are reported by
     :func:`report_unmapped_codes`, with how many codings each had."""
-    by_guid = {e.guid: e for e in entries if e.guid}
-    by_path = {tuple(n.lower() for n in e.path): e for e in entries}
-    names = Counter(e.name.lower() for e in entries)
-    by_name = {e.name.lower(): e for e in entries if names[e.name.lower()] == 1}
+    index = CodeIndex(entries)
     mapped: dict[str, Entry] = {}
     for code_guid, path in project_codes(project):
-        entry = by_guid.get(code_guid) or by_path.get(tuple(n.lower() for n in path)) or by_name.get(path[-1].lower())
-        if entry is not None:
+        entry = index.find(code_guid, path)
+        if entry is not None and code_guid not in mapped:
             mapped[code_guid] = entry
     return mapped
 
@@ -77,6 +124,25 @@ def letters() -> Iterator[str]:
     for size in (1, 2):
         for chosen in itertools.product(string.ascii_uppercase, repeat=size):
             yield "".join(chosen)
+
+
+def lettered(names: list[str]) -> list[tuple[str, bool]]:
+    """Each name's interviewee letter: its own when the name is a letter ("Interviewee B", "B"),
+    else the next free one; and whether it was given a letter instead of its name."""
+    wanted = [m.group(1).upper() if (m := _LETTER.match(name.strip())) else None for name in names]
+    free = (letter for letter in letters() if letter not in set(wanted))
+    taken: set[str] = set()
+    out = []
+    for letter in wanted:
+        renamed = letter is None or letter in taken
+        letter = next(free) if renamed else letter
+        taken.add(letter)  # type: ignore[arg-type]
+        out.append((str(letter), renamed))
+    return out
+
+
+def became(name: str, letter: str) -> str:
+    return f"{name!r} became interviewee {letter} (the case folder keeps letters, never names)"
 
 
 @dataclass
@@ -130,25 +196,11 @@ def people(project: Element, actors: dict[str, str], mapped: dict[str, Entry], r
     ("Interviewee B"), else by the next free letter (names are never written into a case)."""
     variables = {v.get("guid"): v.get("name") or "" for v in children(child(project, "Variables"), "Variable")}
     cases = children(child(project, "Cases"), "Case")
-    wanted = {}
-    for case in cases:
-        match = _LETTER.match((case.get("name") or "").strip())
-        wanted[case.get("guid")] = match.group(1).upper() if match else None
-    free = (letter for letter in letters() if letter not in set(wanted.values()))
-    taken: set[str] = set()
     out: dict[str, Person] = {}
     unused: Counter[str] = Counter()
-    for case in cases:
-        letter = wanted[case.get("guid")]
-        if letter is None or letter in taken:
-            letter = next(free)
-            name = case.get("name") or ""
-            report.note(
-                "Case",
-                case.get("guid"),
-                f"{name!r} became interviewee {letter} (the case folder keeps letters, never names)",
-            )
-        taken.add(letter)
+    for case, (letter, renamed) in zip(cases, lettered([c.get("name") or "" for c in cases]), strict=True):
+        if renamed:
+            report.note("Case", case.get("guid"), became(case.get("name") or "", letter))
         person = Person(letter, _values(case, variables, unused))
         _actor_of(person, case, actors, mapped, report)
         person.sources = {r.get("targetGUID") for r in children(case, "SourceRef") + children(case, "SelectionRef")}
@@ -203,8 +255,18 @@ class Sources:
         self.codings: Rows = []
         self.documents: list[Element] = []
         self.excerpt_ids: set[str] = set()
+        self.trimmed: list[str] = []  # quotes whose selection began or ended with spaces or line breaks
+        self.to_index = code_points("")
         for source in elements(child(project, "Sources")):
             self.source(source)
+        if self.trimmed:
+            self.report.note(
+                "PlainTextSelection",
+                None,
+                f"{len(self.trimmed)} selection(s) began or ended with spaces or line breaks; the quotes"
+                f" ({', '.join(self.trimmed[:10])}{', …' if len(self.trimmed) > 10 else ''}) keep the text"
+                " between them, exactly as it is",
+            )
 
     def source(self, source: Element) -> None:
         kind, name, guid = local(source), source.get("name") or "", source.get("guid")
@@ -220,6 +282,7 @@ class Sources:
         if content is None:
             return
         selections = children(source, "PlainTextSelection")
+        self.to_index = code_points(content) if self.offsets == "utf16" else code_points("")
         person = self.person(source, selections)
         if person is None:
             self.document(source, selections)
@@ -261,25 +324,38 @@ class Sources:
         codes = [ref.get("targetGUID") for c in children(selection, "Coding") for ref in children(c, "CodeRef")]
         if not codes:
             return
-        start, end = int(selection.get("startPosition", -1)), int(selection.get("endPosition", -1))
-        if self.offsets == "utf16":
-            start, end = to_code_points(content, start), to_code_points(content, end)
+        guid = selection.get("guid")
+        given = selection.get("startPosition", ""), selection.get("endPosition", "")
+        if not all(re.fullmatch(r"\s*[0-9]{1,18}\s*", p) for p in given):
+            why = f"in {name!r}: its positions {given[0]!r}-{given[1]!r} are not whole numbers; left out"
+            self.report.leave_out("PlainTextSelection", guid, why)
+            return
+        start, end = self.to_index(int(given[0])), self.to_index(int(given[1]))
         if not 0 <= start < end <= len(content):
             why = f"in {name!r}: positions {start}-{end} lie outside its text of {len(content)} characters; left out"
-            self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
+            self.report.leave_out("PlainTextSelection", guid, why)
+            return
+        selected = content[start:end]
+        quote = selected.strip()
+        problems = text_problems(quote) if quote else ["holds only spaces or line breaks"]
+        if problems:
+            why = f"in {name!r}: the selection {quote[:40]!r} {problems[0]}; left out"
+            self.report.leave_out("PlainTextSelection", guid, why)
             return
         speaker = self.owner.get(selection.get("guid"), person)
         self.used.update(codes)
         entries = [self.mapped[c] for c in codes if c in self.mapped and self.mapped[c].scheme is not None]
         if not entries:
-            why = f"in {name!r}: {content[start:end][:40]!r} is coded only with codes outside the code book; left out"
+            why = f"in {name!r}: {quote[:40]!r} is coded only with codes outside the code book; left out"
             self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
             return
         wanted = selection.get("name") or ""
         fits = re.fullmatch(r"[a-z][a-z0-9-]*", wanted) and wanted not in self.excerpt_ids
         ident = wanted if fits else f"q{len(self.excerpts) + 1:02d}"
         self.excerpt_ids.add(ident)
-        self.excerpts.append({"id": ident, "interviewee": speaker.letter, "text": content[start:end]})
+        self.excerpts.append({"id": ident, "interviewee": speaker.letter, "text": quote})
+        if quote != selected:
+            self.trimmed.append(ident)
         seen = set()
         for entry in entries:
             if entry.scheme == "actor" and entry.ident == speaker.values.get("actor"):
@@ -309,18 +385,18 @@ class Sources:
 
 
 def report_unmapped_codes(
-    project: Element, mapped: dict[str, Entry], used: Counter[str | None], report: Report
+    project: Element,
+    mapped: dict[str, Entry],
+    used: Counter[str | None],
+    report: Report,
+    entries: list[Entry] | None = None,
 ) -> None:
-    """Each code of the project outside the code book, with how many codings were left out with it."""
+    """Each code of the project outside the code book, with how many codings were left out with it
+    (and the code book's name closest to it)."""
+    index = CodeIndex(entries or [])
     for code_guid, code_path in project_codes(project):
         if code_guid not in mapped:
-            report.leave_out(
-                "Code",
-                code_guid,
-                f"{'/'.join(code_path)!r} is not in the code book (framework"
-                f" elements, {WORK_GROUP.lower()}, {ACTOR_GROUP.lower()}); its {used[code_guid]}"
-                " coding(s) were left out",
-            )
+            report.leave_out("Code", code_guid, index.outside("/".join(code_path), used[code_guid]))
 
 
 def report_other_elements(project: Element, report: Report) -> None:
