@@ -241,7 +241,7 @@ def convert_segments(
         "codings": walk.codings,
         "documents": document_rows,
     }
-    return Imported(tables, report, path.stem)
+    return Imported(tables, report, f"A case imported from {path.name}")
 
 
 def import_segments(
