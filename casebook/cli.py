@@ -123,6 +123,17 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _share(text: str) -> float:
+    """A share between 0 (exclusive) and 1, as --align takes it."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is no share between 0 and 1 (0.8 is 80 %)")
+    return value
+
+
 def _import(args: argparse.Namespace) -> int:
     from .qdpx import FolderInUse, NotAProject, import_project  # deferred: lxml and pandas
 
@@ -135,6 +146,8 @@ def _import(args: argparse.Namespace) -> int:
             force=args.force,
             offsets=args.offsets,
             protected=default_data_dir(),
+            align=args.align,
+            named_coders=args.named_coders,
         )
     except (NotAProject, FolderInUse) as error:
         print(error, file=sys.stderr)
@@ -158,7 +171,7 @@ def _import_segments(args: argparse.Namespace) -> int:
             codebook=args.codebook,
             documents=args.document,
             given=given,
-            coder_names=args.coder_names,
+            named_coders=args.named_coders,
             force=args.force,
             protected=default_data_dir(),
         )
@@ -334,6 +347,20 @@ def parser() -> argparse.ArgumentParser:
         help="how the project counts text positions: code points as REFI-QDA says, or UTF-16 units as"
         " NVivo does (auto: by the project's origin)",
     )
+    m.add_argument(
+        "--align",
+        type=_share,
+        default=0.8,
+        metavar="SHARE",
+        help="two coders' selections are one segment when they have at least this share of the shorter in common"
+        " (default 0.8: 80%%)",
+    )
+    m.add_argument(
+        "--named-coders",
+        action="store_true",
+        help="name coders by their user names in the project, not c1, c2 (the case's datapackage.json then says"
+        ' "named_coders": true)',
+    )
     m.set_defaults(run=_import)
     s = sub.add_parser(
         "import-segments",
@@ -366,7 +393,7 @@ def parser() -> argparse.ArgumentParser:
         help="the column of ROLE (document, code, text, coder) is called NAME (repeatable)",
     )
     s.add_argument(
-        "--coder-names",
+        "--named-coders",
         action="store_true",
         help=f"keep the coders' names (the case then says '{NAMED_CODERS}': true) instead of c1, c2…",
     )

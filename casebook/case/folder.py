@@ -51,8 +51,8 @@ def write_case(
     properties: Mapping[str, Any] | None = None,
 ) -> list[Path]:
     """Write the case folder ``folder`` (its folders made): the descriptor, named after the
-    folder and titled ``title`` (with ``properties`` added), each table with its ``rows``
-    (none: the header only), the data dictionary; return the files written."""
+    folder and titled ``title`` (with ``properties`` added, e.g. ``named_coders``), each table
+    with its ``rows`` (none: the header only), the data dictionary; return the files written."""
     descriptor = schema.descriptor()
     descriptor.update(name=slug(folder.resolve().name, prefix="case"), title=title, description=description)
     descriptor.update(properties or {})

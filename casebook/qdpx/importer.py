@@ -16,6 +16,10 @@ What a QDA project holds becomes the coded layer of a case:
   characters between start and end (code points, end exclusive, as REFI-QDA counts them;
   ``offsets="utf16"`` reads positions counted in UTF-16 units, as some tools do), with
   one row of ``codings.csv`` per code; the speaker's own actor group is not a coding;
+- **users**: in a project coded by two users or more, each coding's ``creatingUser`` becomes
+  ``codings.coder`` (:mod:`.coders`), and the coders' overlapping selections of a source are
+  aligned into shared segments (:mod:`.align`), each one quote with every coder's codes;
+  overlaps too small to align are reported. A project of one user fills no coder column;
 - **other text sources** (not linked to any case) become documents; in a project with no
   cases at all, each coded text source is taken for the transcript of one interviewee.
 
@@ -37,6 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..case.folder import in_use, write_case
+from ..case.rules import NAMED_CODERS
+from .align import THRESHOLD
+from .coders import coder_ids
 from .mapping import Rows, Sources, interviewee_rows, map_codes, people, report_other_elements, report_unmapped_codes
 from .reader import (
     Entry,
@@ -64,11 +71,17 @@ class Imported:
     title: str
 
 
-def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> Imported:
-    """Read the project at ``path`` into case tables, and what was left out."""
+def convert(
+    path: Path, codebook: Path | None = None, offsets: str = "auto", align: float = THRESHOLD, named: bool = False
+) -> Imported:
+    """Read the project at ``path`` into case tables, and what was left out.
+
+    ``align``: the share of the shorter of two coders' selections they must have in common
+    to be one segment (:mod:`.align`); ``named``: coders by their user names, not ``c1``, ``c2``."""
     report = Report()
     project, archive = read_project(path)
     report_duplicate_guids(project, report)
+    coders = coder_ids(project, named, report)
     entries = codebook_entries(codebook, project, report)
     mapped = map_codes(project, entries)
     actor_entries = [e for e in entries if e.scheme == "actor"]
@@ -76,7 +89,15 @@ def convert(path: Path, codebook: Path | None = None, offsets: str = "auto") -> 
         str(e.ident): str(e.ident) for e in actor_entries
     }
     found = people(project, actor_by_label, mapped, report)
-    sources = Sources(project, archive, found, mapped, position_counting(project, offsets), report)
+    sources = Sources(project, archive, found, mapped, position_counting(project, offsets), report, coders, align)
+    if coders:
+        report.note(
+            "Project",
+            None,
+            f"{len(set(coders.values()))} coders: {sources.aligned} segment(s) shared by two coders or more (their"
+            f" selections have at least {align:.0%} of the shorter in common); {sources.unaligned} overlap(s) of"
+            f" different coders' selections not aligned{', each listed here' if sources.unaligned else ''}",
+        )
     report_unmapped_codes(project, mapped, sources.used, report, entries)
     report_other_elements(project, report)
     tables = codebook_tables(entries, codebook) | {
@@ -134,14 +155,17 @@ def import_project(
     force: bool = False,
     offsets: str = "auto",
     protected: Path | None = None,
+    align: float = THRESHOLD,
+    named_coders: bool = False,
 ) -> Report:
     """Write the case folder ``folder`` from the project at ``path``; return the report.
 
     ``protected`` is a folder never written to (the book's own case, ``data/``)."""
     path, folder = Path(path), Path(folder)
     ensure_free(folder, force, protected)
-    imported = convert(path, Path(codebook) if codebook else None, offsets)
-    return write(imported, folder, f"the REFI-QDA project {path.name} by casebook import-qdpx")
+    imported = convert(path, Path(codebook) if codebook else None, offsets, align, named_coders)
+    named = {NAMED_CODERS: True} if named_coders else {}
+    return write(imported, folder, f"the REFI-QDA project {path.name} by casebook import-qdpx", **named)
 
 
 def ensure_free(folder: Path, force: bool, protected: Path | None) -> None:

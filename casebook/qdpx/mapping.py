@@ -4,19 +4,20 @@ text sources onto documents. What has no place in a case is reported, never drop
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 import string
 import zipfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.folder import slug
 from ..case.read import text_problems
-from .codebook import ACTOR_GROUP, WORK_GROUP
+from .align import THRESHOLD, Span, align, union
+from .coders import codes_by_coder
+from .matching import CodeIndex
 from .reader import (
     Element,
     Entry,
@@ -26,7 +27,6 @@ from .reader import (
     code_points,
     elements,
     local,
-    normalised,
     project_codes,
     source_text,
     text,
@@ -52,53 +52,6 @@ VARIABLE_COLUMNS = {
 """Case variables read into ``interviewees.csv``, by lower-case name."""
 
 Rows = list[dict[str, Any]]
-
-
-def _unique(pairs: Iterable[tuple[object, Entry]]) -> dict:
-    """Keys that name one code of the code book (a key two codes share names neither)."""
-    found: dict = {}
-    for key, entry in pairs:
-        found[key] = entry if found.get(key, entry) == entry else None
-    return {k: e for k, e in found.items() if e is not None}
-
-
-class CodeIndex:
-    """The code book as an import looks a code up in it, in an order a user can predict: by GUID,
-    then by the path of names from the top, by name, by id (the ``casebook: id=`` value of
-    export-codebook, ``political``, ``shared-motivation``), then by name or id with case, spaces,
-    ``_`` and ``-`` folded (qc's ``political_work`` is "Political work")."""
-
-    def __init__(self, entries: list[Entry]):
-        self.by_guid = _unique((e.guid.lower(), e) for e in entries if e.guid)
-        self.by_path = _unique((tuple(n.lower() for n in e.path), e) for e in entries)
-        self.by_name = _unique((e.name.lower(), e) for e in entries)
-        self.by_id = _unique((e.ident, e) for e in entries if e.ident)
-        self.by_folded = _unique(
-            (key, e) for e in entries for key in {normalised(e.name), normalised(e.ident or e.name)}
-        )
-        self.names = {normalised(e.name): e.name for e in entries if e.scheme is not None}
-
-    def find(self, guid: str | None, path: tuple[str, ...]) -> Entry | None:
-        name = path[-1] if path else ""
-        return (
-            (self.by_guid.get(guid.lower()) if guid else None)
-            or self.by_path.get(tuple(n.lower() for n in path))
-            or self.by_name.get(name.lower())
-            or self.by_id.get(name.strip().lower())
-            or self.by_folded.get(normalised(name))
-        )
-
-    def near(self, name: str) -> str:
-        """`` (did you mean 'Political work'?)`` for a name close to one of the code book's."""
-        close = difflib.get_close_matches(normalised(name), list(self.names), n=2, cutoff=0.7)
-        return f" (did you mean {' or '.join(repr(self.names[c]) for c in close)}?)" if close else ""
-
-    def outside(self, shown: str, n: int) -> str:
-        """Why a code was left out, with a close name of the code book when there is one."""
-        return (
-            f"{shown!r} is not in the code book (framework elements, {WORK_GROUP.lower()},"
-            f" {ACTOR_GROUP.lower()}){self.near(shown.rsplit('/', 1)[-1])}; its {n} coding(s) were left out"
-        )
 
 
 def map_codes(project: Element, entries: list[Entry]) -> dict[str, Entry]:
@@ -245,8 +198,12 @@ class Sources:
         mapped: dict[str, Entry],
         offsets: str,
         report: Report,
+        coders: dict[str, str] | None = None,
+        threshold: float = THRESHOLD,
     ):
         self.archive, self.people, self.mapped, self.offsets, self.report = archive, found, mapped, offsets, report
+        self.coders, self.threshold = coders or {}, threshold  # user GUID -> coder; empty: one coder
+        self.rank = {coder: i for i, coder in enumerate(dict.fromkeys(self.coders.values()))}
         self.owner = {ref: person for person in found.values() for ref in person.sources}
         self.no_cases = not found
         self.free = letters()
@@ -255,17 +212,18 @@ class Sources:
         self.codings: Rows = []
         self.documents: list[Element] = []
         self.excerpt_ids: set[str] = set()
-        self.trimmed: list[str] = []  # quotes whose selection began or ended with spaces or line breaks
+        self.trimmed = 0  # selections that began or ended with spaces or line breaks
         self.to_index = code_points("")
+        self.aligned = 0  # segments holding selections of two coders or more
+        self.unaligned = 0  # overlaps of different coders' selections left in different segments
         for source in elements(child(project, "Sources")):
             self.source(source)
         if self.trimmed:
             self.report.note(
                 "PlainTextSelection",
                 None,
-                f"{len(self.trimmed)} selection(s) began or ended with spaces or line breaks; the quotes"
-                f" ({', '.join(self.trimmed[:10])}{', …' if len(self.trimmed) > 10 else ''}) keep the text"
-                " between them, exactly as it is",
+                f"{self.trimmed} selection(s) began or ended with spaces or line breaks; their quotes keep the"
+                " text between those, exactly as it is",
             )
 
     def source(self, source: Element) -> None:
@@ -290,6 +248,9 @@ class Sources:
         if children(source, "Coding"):
             why = f"{name!r} is coded as a whole; a quote is a selection of its text, so these codings were left out"
             self.report.leave_out("TextSource", guid, why)
+        if self.coders:
+            self.shared(selections, content, name, person)
+            return
         for selection in selections:
             self.selection(selection, content, name, person)
 
@@ -320,49 +281,106 @@ class Sources:
                 " document in evidence.csv instead)",
             )
 
-    def selection(self, selection: Element, content: str, name: str, person: Person) -> None:
-        codes = [ref.get("targetGUID") for c in children(selection, "Coding") for ref in children(c, "CodeRef")]
-        if not codes:
-            return
+    def positions(self, selection: Element, content: str, name: str) -> tuple[int, int] | None:
+        """Where the selection lies in ``content`` (code points, end exclusive), less the spaces and
+        line breaks at its two ends; None, reported, when its positions are no whole numbers or lie
+        outside the text, or when what it selects is blank or a text ``check`` would refuse."""
         guid = selection.get("guid")
         given = selection.get("startPosition", ""), selection.get("endPosition", "")
         if not all(re.fullmatch(r"\s*[0-9]{1,18}\s*", p) for p in given):
             why = f"in {name!r}: its positions {given[0]!r}-{given[1]!r} are not whole numbers; left out"
             self.report.leave_out("PlainTextSelection", guid, why)
-            return
+            return None
         start, end = self.to_index(int(given[0])), self.to_index(int(given[1]))
         if not 0 <= start < end <= len(content):
             why = f"in {name!r}: positions {start}-{end} lie outside its text of {len(content)} characters; left out"
             self.report.leave_out("PlainTextSelection", guid, why)
-            return
+            return None
         selected = content[start:end]
         quote = selected.strip()
         problems = text_problems(quote) if quote else ["holds only spaces or line breaks"]
         if problems:
-            why = f"in {name!r}: the selection {quote[:40]!r} {problems[0]}; left out"
-            self.report.leave_out("PlainTextSelection", guid, why)
-            return
-        speaker = self.owner.get(selection.get("guid"), person)
+            self.report.leave_out(
+                "PlainTextSelection", guid, f"in {name!r}: the selection {quote[:40]!r} {problems[0]}; left out"
+            )
+            return None
+        if quote != selected:
+            self.trimmed += 1
+            start += len(selected) - len(selected.lstrip())
+            end = start + len(quote)
+        return start, end
+
+    def entries(
+        self, codes: list[str | None], selection: Element, quoted: str, name: str, who: str = ""
+    ) -> list[Entry]:
+        """The code book's entries for the selection's codes; none, reported, when all lie outside it."""
         self.used.update(codes)
         entries = [self.mapped[c] for c in codes if c in self.mapped and self.mapped[c].scheme is not None]
         if not entries:
-            why = f"in {name!r}: {quote[:40]!r} is coded only with codes outside the code book; left out"
+            why = f"in {name!r}: {quoted[:40]!r} is coded{who} only with codes outside the code book; left out"
             self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
+        return entries
+
+    def selection(self, selection: Element, content: str, name: str, person: Person) -> None:
+        codes = [ref.get("targetGUID") for c in children(selection, "Coding") for ref in children(c, "CodeRef")]
+        if not codes:
             return
-        wanted = selection.get("name") or ""
+        span = self.positions(selection, content, name)
+        if span is None:
+            return
+        speaker = self.owner.get(selection.get("guid"), person)
+        entries = self.entries(codes, selection, content[span[0] : span[1]], name)
+        if entries:
+            self.quote(selection.get("name") or "", speaker, content[span[0] : span[1]], [(entries, None)])
+
+    def quote(self, wanted: str, speaker: Person, quoted: str, coded: list[tuple[list[Entry], str | None]]) -> None:
+        """A row of ``excerpts.csv`` and, per coder (None: no coder column), a row of ``codings.csv`` per code."""
         fits = re.fullmatch(r"[a-z][a-z0-9-]*", wanted) and wanted not in self.excerpt_ids
         ident = wanted if fits else f"q{len(self.excerpts) + 1:02d}"
         self.excerpt_ids.add(ident)
-        self.excerpts.append({"id": ident, "interviewee": speaker.letter, "text": quote})
-        if quote != selected:
-            self.trimmed.append(ident)
-        seen = set()
-        for entry in entries:
-            if entry.scheme == "actor" and entry.ident == speaker.values.get("actor"):
-                continue  # the speaker's own group: interviewees.actor says so already
-            if (entry.scheme, entry.ident) not in seen:
-                seen.add((entry.scheme, entry.ident))
-                self.codings.append({"excerpt": ident, "scheme": entry.scheme, "code": entry.ident})
+        self.excerpts.append({"id": ident, "interviewee": speaker.letter, "text": quoted})
+        for entries, coder in coded:
+            seen = set()
+            for entry in entries:
+                if entry.scheme == "actor" and entry.ident == speaker.values.get("actor"):
+                    continue  # the speaker's own group: interviewees.actor says so already
+                if (entry.scheme, entry.ident) not in seen:
+                    seen.add((entry.scheme, entry.ident))
+                    row = {"excerpt": ident, "scheme": entry.scheme, "code": entry.ident}
+                    self.codings.append(row if coder is None else {**row, "coder": coder})
+
+    def shared(self, selections: list[Element], content: str, name: str, person: Person) -> None:
+        """A source coded by several coders: each coder's part of each selection a span, the spans
+        aligned into segments (:mod:`.align`), each segment one quote with each coder's codes."""
+        coded: dict[Span, tuple[Element, list[Entry]]] = {}
+        for selection in selections:
+            by_coder = codes_by_coder(selection, self.coders)
+            position = self.positions(selection, content, name) if by_coder else None
+            if position is None:
+                continue
+            for coder, codes in by_coder.items():
+                if coder is None:
+                    self.used.update(codes)
+                    why = f"in {name!r}: {len(codes)} coding(s) name no creatingUser, in a project of several coders"
+                    why += "; left out (whose coding it is decides the agreement)"
+                    self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
+                    continue
+                quoted = content[position[0] : position[1]]
+                entries = self.entries(codes, selection, quoted, name, f" by {coder}")
+                if entries:
+                    span = Span(*position, coder, selection.get("guid") or "")
+                    coded[span] = (selection, coded.get(span, (selection, []))[1] + entries)
+        alignment = align(list(coded), self.threshold)
+        for segment in alignment.segments:
+            start, end = union(segment)
+            first = coded[segment[0]][0]
+            speaker = self.owner.get(first.get("guid"), person)
+            ordered = sorted(segment, key=lambda s: self.rank[s.coder])  # c1's codes first, then c2's
+            self.quote(first.get("name") or "", speaker, content[start:end], [(coded[s][1], s.coder) for s in ordered])
+            self.aligned += len(segment) > 1
+        for miss in alignment.misses:
+            self.unaligned += 1
+            self.report.note("PlainTextSelection", miss.second.key, f"in {name!r}: {miss.text(self.threshold)}")
 
     def document_rows(self) -> Rows:
         rows: Rows = []

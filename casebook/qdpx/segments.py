@@ -7,8 +7,9 @@ spacing ignored; ``--column ROLE=NAME`` names any other):
 - the **document**: ``document`` (Taguette's highlights export), ``Document name`` (MAXQDA's
   export of coded segments), ``Document`` (ATLAS.ti's export of quotations), ``File``,
   ``Source`` or ``Source name`` (NVivo's coding exports);
-- the **code**: ``tag`` (Taguette), ``Code`` (MAXQDA, its sub-codes written ``Parent\\Child``
-  or ``Parent > Child``), ``Codes`` (ATLAS.ti, several codes in one cell, one per line),
+- the **code**: ``tag`` (Taguette), ``Code`` (MAXQDA; a sub-code as ``Parent\\Child`` or
+  ``Parent > Child``, as MAXQDA's manual writes code paths), ``Codes`` (ATLAS.ti, several codes
+  in one cell, one per line),
   ``Node``, ``Hierarchical Name`` or ``Code name`` (NVivo);
 - the segment's **text**: ``content`` (Taguette), ``Segment`` (MAXQDA), ``Quotation Content``
   (ATLAS.ti), ``Coded Text`` or ``Text`` (NVivo);
@@ -21,10 +22,10 @@ The rows become the coded layer of a case, as ``import-qdpx`` makes it (one writ
 :func:`.importer.write`): each document an interviewee by letter (its name is never written;
 ``documents=`` names those that are documents instead), each segment a quote, verbatim, byte
 for byte — only the spaces and line breaks at its two ends are trimmed, and reported — with a
-row of ``codings.csv`` per code mapped onto the code book as :class:`.mapping.CodeIndex` finds it.
+row of ``codings.csv`` per code mapped onto the code book as :class:`.matching.CodeIndex` finds it.
 Segments of the same document with the same text (several tags of one Taguette highlight, or
 the same passage coded by two coders) are one quote. Coders become ``c1``, ``c2``… in order of
-first appearance, unless ``coder_names`` keeps their names (and the case says it names its
+first appearance, unless ``named_coders`` keeps their names (and the case says it names its
 coders). Every row left out is reported with its line and why.
 """
 
@@ -42,7 +43,8 @@ from ..case.folder import slug
 from ..case.read import text_problems
 from ..case.rules import NAMED_CODERS
 from .importer import Imported, codebook_tables, ensure_free, write
-from .mapping import CodeIndex, Rows, became, lettered
+from .mapping import Rows, became, lettered
+from .matching import CodeIndex
 from .reader import Entry, Report, codebook_entries, entries_from_xml
 from .spreadsheet import NotATable, Table, read_table
 
@@ -106,7 +108,7 @@ class _Segments:
     index: CodeIndex
     report: Report
     as_documents: set[str]
-    coder_names: bool
+    named_coders: bool
     letters: dict[str, str] = field(default_factory=dict)
     quotes: dict[tuple[str, str], str] = field(default_factory=dict)
     excerpts: Rows = field(default_factory=list)
@@ -122,7 +124,7 @@ class _Segments:
 
     def coder(self, name: str) -> str:
         if name not in self.coders:
-            keep = self.coder_names and CODER.fullmatch(name)
+            keep = self.named_coders and CODER.fullmatch(name)
             self.coders[name] = name if keep else f"c{len(self.coders) + 1}"
         return self.coders[name]
 
@@ -184,7 +186,7 @@ class _Segments:
         if renamed:
             listed = ", ".join(f"{n!r} is {c}" for n, c in renamed.items())
             self.report.notes.append(
-                f"{self.shown}: coders are short ids in a case: {listed} (--coder-names keeps names"
+                f"{self.shown}: coders are short ids in a case: {listed} (--named-coders keeps names"
                 " such as 'ana' when the case may name its coders)"
             )
 
@@ -198,7 +200,7 @@ def convert_segments(
     codebook: Path | None = None,
     documents: Iterable[str] = (),
     given: Mapping[str, str] | None = None,
-    coder_names: bool = False,
+    named_coders: bool = False,
 ) -> Imported:
     """Read the table at ``path`` into case tables, and what was left out."""
     table: Table = read_table(path)
@@ -221,7 +223,7 @@ def convert_segments(
         entries = entries_from_xml(own, report, where)
     else:
         entries = codebook_entries(codebook, None, report)
-    walk = _Segments(path.name, CodeIndex(entries), report, set(documents), coder_names)
+    walk = _Segments(path.name, CodeIndex(entries), report, set(documents), named_coders)
     people = [n for n in names if n not in walk.as_documents]
     for name, (letter, renamed) in zip(people, lettered(people), strict=True):
         walk.letters[name] = letter
@@ -250,13 +252,13 @@ def import_segments(
     codebook: Path | str | None = None,
     documents: Iterable[str] = (),
     given: Mapping[str, str] | None = None,
-    coder_names: bool = False,
+    named_coders: bool = False,
     force: bool = False,
     protected: Path | None = None,
 ) -> Report:
     """Write the case folder ``folder`` from the table of coded segments at ``path``; return the report."""
     path, folder = Path(path), Path(folder)
     ensure_free(folder, force, protected)
-    imported = convert_segments(path, Path(codebook) if codebook else None, documents, given, coder_names)
-    named = {NAMED_CODERS: True} if coder_names and any(r.get("coder") for r in imported.tables["codings"]) else {}
+    imported = convert_segments(path, Path(codebook) if codebook else None, documents, given, named_coders)
+    named = {NAMED_CODERS: True} if named_coders and any(r.get("coder") for r in imported.tables["codings"]) else {}
     return write(imported, folder, f"the coded segments {path.name} by casebook import-segments", **named)

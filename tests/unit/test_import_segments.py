@@ -197,7 +197,7 @@ def test_two_coders_same_text_is_one_quote_with_short_coder_ids(tmp_path, capsys
 
 def test_coder_names_are_kept_only_when_asked_and_the_case_then_says_so(tmp_path):
     table = write_csv(tmp_path / "two.csv", ["document", "tag", "content", "coder"], [["A", "Drivers", "Rain.", "ana"]])
-    import_segments(table, tmp_path / "named", codebook=TEACHING, coder_names=True)
+    import_segments(table, tmp_path / "named", codebook=TEACHING, named_coders=True)
     assert rows(tmp_path / "named", "codings")[0]["coder"] == "ana"
     assert json.loads((tmp_path / "named" / "datapackage.json").read_text())["named_coders"] is True
     assert not [p for p in check(tmp_path / "named")[1] if p.file.endswith("codings.csv")]

@@ -23,8 +23,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 import casebook
-from casebook import reliability, tables
+from casebook import qdpx, reliability, tables
+from casebook.case.schema import WORK_TYPE_LABELS
 from casebook.case.validate import check
+from casebook.cli import main
 from conftest import DATA, ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"
@@ -202,6 +204,79 @@ def test_a_real_two_coder_project_gives_the_alpha_of_its_own_xml(tmp_path):
             expected = krippendorff.alpha(answers, level_of_measurement="nominal")
             assert round(agreement.alpha, 3) == round(expected, 3), agreement.label
     assert len(result.disagreements) == sum(len(lines) - a.agreed for a in result.codes)
+
+
+def qc_codebook(tmp_path: Path) -> Path:
+    """The teaching case's code book (.qdc) with its codes named as the qc coders typed them
+    ("Political work" as political_work): the code book they coded against."""
+    path = qdpx.write_qdc(casebook.load(TEACHING), tmp_path / "codebook.qdc")
+    tree = etree.parse(str(path))
+    for code in tree.iterfind(".//{urn:QDA-XML:codebook:1.0}Code"):
+        typed = code.get("name").lower().replace(" ", "_")
+        if typed in QC_CODES:
+            code.set("name", typed)
+    tree.write(str(path), xml_declaration=True, encoding="utf-8")
+    return path
+
+
+def imported_qc_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """``import-qdpx`` of the qc project against that code book, its quotes and codings then put in
+    a copy of the teaching case (which holds the rest a case needs) in place of its codings; the
+    quotes' ids prefixed (qc-q01), their line breaks trimmed as the data's rules ask."""
+    imported = tmp_path / "imported"
+    args = ["import-qdpx", str(QC_PROJECT), str(imported), "--codebook", str(qc_codebook(tmp_path))]
+    assert main(args) == 0
+    _, _, rows = qc_codings()
+    lines = dict.fromkeys(r[0] for r in rows)
+    both = [line for line in lines if {r[3] for r in rows if r[0] == line} == {"ana", "ben"}]
+    out = capsys.readouterr().out
+    assert f"made {len(lines)} excerpts row(s)" in out
+    assert f"2 coders: {len(both)} segment(s) shared by two coders or more" in out
+    folder = tmp_path / "qc-imported"
+    shutil.copytree(TEACHING, folder)
+    quotes = [[f"qc-{r['id']}", r["interviewee"], r["text"].strip()] for r in read_csv(imported / "excerpts.csv")]
+    mine = [list(r.values()) for r in read_csv(folder / "excerpts.csv")]
+    write_csv(folder / "excerpts.csv", ["id", "interviewee", "text"], mine + quotes)
+    codings = [[f"qc-{r['excerpt']}", r["scheme"], r["code"], r["coder"]] for r in read_csv(imported / "codings.csv")]
+    write_csv(folder / "codings.csv", ["excerpt", "scheme", "code", "coder"], codings)
+    return folder
+
+
+ROW = re.compile(
+    r"^(?P<label>\S.*?)\s{2,}(?P<segments>\d+)\s+(?P<c1>\d+)\s+(?P<c2>\d+)"
+    r"\s+(?P<percent>[\d.]+) %\s+(?P<kappa>\S+)\s+(?P<alpha>\S+)"
+)
+"""A row of the table `python -m casebook reliability` prints, for two coders."""
+
+
+def test_the_qc_project_through_import_qdpx_gives_the_agreement_of_its_own_xml(tmp_path, capsys):
+    """The round trip: import-qdpx fills the coders (ana c1, ben c2) and aligns their selections;
+    `python -m casebook reliability` then prints, per code, the segments, how often each coder
+    applied it, the percent agreement and the alpha that the package computes on the yes/no
+    answers read straight from the XML, and Cohen's kappa from the same answers by its formula."""
+    _, _, rows = qc_codings()
+    lines = list(dict.fromkeys(line for line, *_ in rows))
+    applied = set(rows)
+    done = run_reliability(imported_qc_case(tmp_path, capsys))
+    assert done.returncode == 0, done.stderr
+    assert f"2 coders (c1, c2); {len(lines)} segments compared" in done.stdout
+    printed = {m["label"]: m for m in map(ROW.match, done.stdout.splitlines()) if m}
+    labels = {code: label for code, label in casebook.load(TEACHING).framework[["id", "label"]].values}
+    labels |= WORK_TYPE_LABELS
+    compared = {(scheme, code) for _, scheme, code, _ in rows}
+    assert set(printed) == {labels[code] for _, code in compared} | {"All codes"}
+    for scheme, code in compared:
+        answers = [[int((line, scheme, code, user) in applied) for line in lines] for user in ("ana", "ben")]
+        row = printed[labels[code]]
+        assert (int(row["segments"]), int(row["c1"]), int(row["c2"])) == (len(lines), *map(sum, answers)), code
+        agree = sum(a == b for a, b in zip(*answers, strict=True))
+        assert row["percent"] == f"{100 * agree / len(lines):.1f}", code
+        first, second = (sum(a) / len(lines) for a in answers)
+        chance = first * second + (1 - first) * (1 - second)  # both yes or both no by chance
+        if chance < 1:
+            assert row["kappa"] == f"{(agree / len(lines) - chance) / (1 - chance):.3f}", code
+        if len(set(answers[0] + answers[1])) > 1:
+            assert row["alpha"] == f"{krippendorff.alpha(answers, level_of_measurement='nominal'):.3f}", code
 
 
 # --- the command --------------------------------------------------------------------------------
