@@ -8,12 +8,17 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import paths
 from .case import Case, CaseError, about, check, default_data_dir, load
 from .case.dictionary import markdown
+from .case.rules import NAMED_CODERS
 from .newcase import FolderNotEmpty, create
 from .publish.notebooks.prefetch import start_ahead
+
+if TYPE_CHECKING:
+    from .qdpx.reader import Report
 
 # Each command imports what it needs when it runs (deferred): ``casebook check`` runs in every
 # commit's hooks, and ``casebook build`` must fork its kernels before Sphinx loads.
@@ -131,7 +136,6 @@ def _share(text: str) -> float:
 
 def _import(args: argparse.Namespace) -> int:
     from .qdpx import FolderInUse, NotAProject, import_project  # deferred: lxml and pandas
-    from .qdpx.importer import summary
 
     folder = Path(args.case_dir)
     try:
@@ -148,6 +152,39 @@ def _import(args: argparse.Namespace) -> int:
     except (NotAProject, FolderInUse) as error:
         print(error, file=sys.stderr)
         return 1
+    return _imported(report, folder)
+
+
+def _import_segments(args: argparse.Namespace) -> int:
+    from .qdpx import FolderInUse, NotAProject  # deferred: lxml and pandas
+    from .qdpx.segments import COLUMNS, NotATable, import_segments
+
+    given = dict(c.partition("=")[::2] for c in args.column)
+    if any(role not in COLUMNS or not name for role, name in given.items()):
+        print(f"--column takes ROLE=NAME, ROLE one of {', '.join(COLUMNS)}: e.g. --column text=Quote", file=sys.stderr)
+        return 2
+    folder = Path(args.case_dir)
+    try:
+        report = import_segments(
+            Path(args.file),
+            folder,
+            codebook=args.codebook,
+            documents=args.document,
+            given=given,
+            named_coders=args.named_coders,
+            force=args.force,
+            protected=default_data_dir(),
+        )
+    except (NotATable, NotAProject, FolderInUse) as error:
+        print(error, file=sys.stderr)
+        return 1
+    return _imported(report, folder)
+
+
+def _imported(report: Report, folder: Path) -> int:
+    """Print what an import made and left out, then what remains to fill in (``check``)."""
+    from .qdpx.importer import summary  # deferred: lxml, loaded by the import that called this
+
     for line in summary(report):
         print(line)
     print(f"wrote {len(report.written)} files into {folder}")
@@ -325,6 +362,43 @@ def parser() -> argparse.ArgumentParser:
         ' "named_coders": true)',
     )
     m.set_defaults(run=_import)
+    s = sub.add_parser(
+        "import-segments",
+        help="make a new case folder from a table of coded segments (CSV or XLSX) that Taguette, MAXQDA,"
+        " ATLAS.ti or NVivo exports",
+        description="One row per code applied to a segment: a document, a code and the segment's text"
+        " (Taguette's highlights export: document, tag, content; MAXQDA: Document name, Code, Segment;"
+        " ATLAS.ti: Document, Codes, Quotation Content; NVivo: File, Code, Coded Text), optionally its"
+        " coder (Created by, Coder). Documents become interviewees by letter; quotes are kept verbatim.",
+    )
+    s.add_argument("file", metavar="FILE", help="the table as the QDA tool exports it (.csv or .xlsx)")
+    s.add_argument("case_dir", metavar="CASE_DIR", help="the case folder to write (new or empty)")
+    s.add_argument(
+        "--codebook",
+        help="map codes onto this case folder's code book (e.g. examples/teaching-case) or this .qdc file"
+        " (default: the table's own codes, a flat list: types of work by name, the others framework elements)",
+    )
+    s.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="this document is a document (documents.csv), not an interview (repeatable)",
+    )
+    s.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="ROLE=NAME",
+        help="the column of ROLE (document, code, text, coder) is called NAME (repeatable)",
+    )
+    s.add_argument(
+        "--named-coders",
+        action="store_true",
+        help=f"keep the coders' names (the case then says '{NAMED_CODERS}': true) instead of c1, c2…",
+    )
+    s.add_argument("--force", action="store_true", help="replace the case files of a folder that holds some")
+    s.set_defaults(run=_import_segments)
     e = sub.add_parser("export-data", help="write the case folder (CSV files and datapackage.json) as a zip")
     e.add_argument("out", metavar="OUT.zip", help="archive to write (folders are created)")
     e.add_argument("--data", help="case folder (default: $CASEBOOK_DATA or data/)")

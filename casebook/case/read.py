@@ -129,6 +129,14 @@ PLAIN = re.compile("[!-~](?:[\t\n -~]*[!-~])?")
 ASCII, trimmed, no control character but tabs and newlines inside (the common case, and fast)."""
 
 
+def text_problems(text: str) -> list[str]:
+    """What ``check`` would say of ``text`` as a cell of free text (a quote): [] when nothing.
+    An import asks it before writing a row, so that it never writes one its own check refuses."""
+    if PLAIN.fullmatch(text):
+        return []
+    return [message for _, message in _cell_problems(text, "text")]
+
+
 def _typed(text: str, f: Field) -> tuple[Value, tuple[str, str] | None]:
     """A cell read as its declared type: (value, (code, problem) or None)."""
     if f.type in ("integer", "year"):

@@ -45,7 +45,15 @@ from ..case.rules import NAMED_CODERS
 from .align import THRESHOLD
 from .coders import coder_ids
 from .mapping import Rows, Sources, interviewee_rows, map_codes, people, report_other_elements, report_unmapped_codes
-from .reader import Entry, NotAProject, Report, codebook_entries, position_counting, read_project
+from .reader import (
+    Entry,
+    NotAProject,
+    Report,
+    codebook_entries,
+    position_counting,
+    read_project,
+    report_duplicate_guids,
+)
 
 __all__ = ["FolderInUse", "Imported", "NotAProject", "Report", "convert", "import_project", "summary"]
 
@@ -72,6 +80,7 @@ def convert(
     to be one segment (:mod:`.align`); ``named``: coders by their user names, not ``c1``, ``c2``."""
     report = Report()
     project, archive = read_project(path)
+    report_duplicate_guids(project, report)
     coders = coder_ids(project, named, report)
     entries = codebook_entries(codebook, project, report)
     mapped = map_codes(project, entries)
@@ -89,18 +98,22 @@ def convert(
             f" selections have at least {align:.0%} of the shorter in common); {sources.unaligned} overlap(s) of"
             f" different coders' selections not aligned{', each listed here' if sources.unaligned else ''}",
         )
-    report_unmapped_codes(project, mapped, sources.used, report)
+    report_unmapped_codes(project, mapped, sources.used, report, entries)
     report_other_elements(project, report)
-    tables = {
-        "framework": _framework_rows(entries),
-        "actors": _actor_rows(codebook) or _actor_rows_of(actor_entries),
+    tables = codebook_tables(entries, codebook) | {
         "interviewees": interviewee_rows(found),
         "excerpts": sources.excerpts,
         "codings": sources.codings,
         "documents": sources.document_rows(),
     }
-    report.counts = {name: len(rows) for name, rows in tables.items()}
     return Imported(tables, report, project.get("name") or path.stem)
+
+
+def codebook_tables(entries: list[Entry], codebook: Path | None) -> dict[str, Rows]:
+    """``framework.csv`` and ``actors.csv`` as the code book gives them: the actor groups of a
+    reference case folder whole, else those of the code book's "Actor groups"."""
+    actors = [e for e in entries if e.scheme == "actor"]
+    return {"framework": _framework_rows(entries), "actors": _actor_rows(codebook) or _actor_rows_of(actors)}
 
 
 def _framework_rows(entries: list[Entry]) -> Rows:
@@ -149,6 +162,14 @@ def import_project(
 
     ``protected`` is a folder never written to (the book's own case, ``data/``)."""
     path, folder = Path(path), Path(folder)
+    ensure_free(folder, force, protected)
+    imported = convert(path, Path(codebook) if codebook else None, offsets, align, named_coders)
+    named = {NAMED_CODERS: True} if named_coders else {}
+    return write(imported, folder, f"the REFI-QDA project {path.name} by casebook import-qdpx", **named)
+
+
+def ensure_free(folder: Path, force: bool, protected: Path | None) -> None:
+    """:class:`FolderInUse` unless an import may write the case folder ``folder``."""
     if protected is not None and folder.resolve() == Path(protected).resolve():
         raise FolderInUse(f"{folder}: this is the book's own case folder; import into a new folder instead")
     if in_use(folder) and not force:
@@ -156,17 +177,34 @@ def import_project(
             f"{folder}: already exists and is not an empty folder; choose a new one, or --force to"
             " replace the case files in it"
         )
-    imported = convert(path, Path(codebook) if codebook else None, offsets, align, named_coders)
-    description = (
-        f"Imported from the REFI-QDA project {path.name} by casebook import-qdpx: what the case is"
-        " about is yet to be written here."
-    )
-    named = {NAMED_CODERS: True} if named_coders else None
-    imported.report.written = write_case(folder, imported.title, description, imported.tables, named)
-    return imported.report
+
+
+def write(imported: Imported, folder: Path, source: str, **properties: object) -> Report:
+    """Write what an import made as the case folder ``folder`` (``source`` says from what and by
+    which command; ``properties`` go into its datapackage.json); return the report."""
+    description = f"Imported from {source}: what the case is about is yet to be written here."
+    report = imported.report
+    _warn_unused_actors(imported.tables, report)
+    report.counts = {name: len(rows) for name, rows in imported.tables.items()}
+    report.written = write_case(folder, imported.title, description, imported.tables, properties)
+    return report
+
+
+def _warn_unused_actors(tables: dict[str, Rows], report: Report) -> None:
+    """Actor groups that came with the code book and that nothing imported uses are another case's."""
+    used = {r.get("actor") for r in tables["interviewees"]} | {
+        r["code"] for r in tables["codings"] if r["scheme"] == "actor"
+    }
+    unused = [str(r["label"]) for r in tables["actors"] if r["id"] not in used]
+    if unused:
+        report.warn(
+            f"actors.csv: {len(unused)} actor group(s) came with the code book, and no imported quote or"
+            f" interviewee names them ({', '.join(map(repr, unused))}); if they are not your case's, replace"
+            " them with your own actor groups"
+        )
 
 
 def summary(report: Report) -> list[str]:
     """The report as lines to print: what was made, then what was left out and why."""
     lines = [f"made {n} {name} row(s)" for name, n in report.counts.items()]
-    return lines + report.notes + report.left_out
+    return report.warnings + lines + report.notes + report.left_out

@@ -14,21 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.folder import slug
+from ..case.read import text_problems
 from .align import THRESHOLD, Span, align, union
-from .codebook import ACTOR_GROUP, WORK_GROUP
 from .coders import codes_by_coder
+from .matching import CodeIndex
 from .reader import (
     Element,
     Entry,
     Report,
     child,
     children,
+    code_points,
     elements,
     local,
     project_codes,
     source_text,
     text,
-    to_code_points,
 )
 
 NON_TEXT_SOURCES = {
@@ -54,17 +55,14 @@ Rows = list[dict[str, Any]]
 
 
 def map_codes(project: Element, entries: list[Entry]) -> dict[str, Entry]:
-    """The project's codes by GUID, mapped onto the code book: same GUID, else same path of
-    names, else same name alone (case-insensitive). The others are reported by
+    """The project's codes by GUID, mapped onto the code book as :class:`CodeIndex` finds them
+    (of two codes with one GUID, the first). The others are reported by
     :func:`report_unmapped_codes`, with how many codings each had."""
-    by_guid = {e.guid: e for e in entries if e.guid}
-    by_path = {tuple(n.lower() for n in e.path): e for e in entries}
-    names = Counter(e.name.lower() for e in entries)
-    by_name = {e.name.lower(): e for e in entries if names[e.name.lower()] == 1}
+    index = CodeIndex(entries)
     mapped: dict[str, Entry] = {}
     for code_guid, path in project_codes(project):
-        entry = by_guid.get(code_guid) or by_path.get(tuple(n.lower() for n in path)) or by_name.get(path[-1].lower())
-        if entry is not None:
+        entry = index.find(code_guid, path)
+        if entry is not None and code_guid not in mapped:
             mapped[code_guid] = entry
     return mapped
 
@@ -79,6 +77,25 @@ def letters() -> Iterator[str]:
     for size in (1, 2):
         for chosen in itertools.product(string.ascii_uppercase, repeat=size):
             yield "".join(chosen)
+
+
+def lettered(names: list[str]) -> list[tuple[str, bool]]:
+    """Each name's interviewee letter: its own when the name is a letter ("Interviewee B", "B"),
+    else the next free one; and whether it was given a letter instead of its name."""
+    wanted = [m.group(1).upper() if (m := _LETTER.match(name.strip())) else None for name in names]
+    free = (letter for letter in letters() if letter not in set(wanted))
+    taken: set[str] = set()
+    out = []
+    for letter in wanted:
+        renamed = letter is None or letter in taken
+        letter = next(free) if renamed else letter
+        taken.add(letter)  # type: ignore[arg-type]
+        out.append((str(letter), renamed))
+    return out
+
+
+def became(name: str, letter: str) -> str:
+    return f"{name!r} became interviewee {letter} (the case folder keeps letters, never names)"
 
 
 @dataclass
@@ -132,25 +149,11 @@ def people(project: Element, actors: dict[str, str], mapped: dict[str, Entry], r
     ("Interviewee B"), else by the next free letter (names are never written into a case)."""
     variables = {v.get("guid"): v.get("name") or "" for v in children(child(project, "Variables"), "Variable")}
     cases = children(child(project, "Cases"), "Case")
-    wanted = {}
-    for case in cases:
-        match = _LETTER.match((case.get("name") or "").strip())
-        wanted[case.get("guid")] = match.group(1).upper() if match else None
-    free = (letter for letter in letters() if letter not in set(wanted.values()))
-    taken: set[str] = set()
     out: dict[str, Person] = {}
     unused: Counter[str] = Counter()
-    for case in cases:
-        letter = wanted[case.get("guid")]
-        if letter is None or letter in taken:
-            letter = next(free)
-            name = case.get("name") or ""
-            report.note(
-                "Case",
-                case.get("guid"),
-                f"{name!r} became interviewee {letter} (the case folder keeps letters, never names)",
-            )
-        taken.add(letter)
+    for case, (letter, renamed) in zip(cases, lettered([c.get("name") or "" for c in cases]), strict=True):
+        if renamed:
+            report.note("Case", case.get("guid"), became(case.get("name") or "", letter))
         person = Person(letter, _values(case, variables, unused))
         _actor_of(person, case, actors, mapped, report)
         person.sources = {r.get("targetGUID") for r in children(case, "SourceRef") + children(case, "SelectionRef")}
@@ -209,10 +212,19 @@ class Sources:
         self.codings: Rows = []
         self.documents: list[Element] = []
         self.excerpt_ids: set[str] = set()
+        self.trimmed = 0  # selections that began or ended with spaces or line breaks
+        self.to_index = code_points("")
         self.aligned = 0  # segments holding selections of two coders or more
         self.unaligned = 0  # overlaps of different coders' selections left in different segments
         for source in elements(child(project, "Sources")):
             self.source(source)
+        if self.trimmed:
+            self.report.note(
+                "PlainTextSelection",
+                None,
+                f"{self.trimmed} selection(s) began or ended with spaces or line breaks; their quotes keep the"
+                " text between those, exactly as it is",
+            )
 
     def source(self, source: Element) -> None:
         kind, name, guid = local(source), source.get("name") or "", source.get("guid")
@@ -228,6 +240,7 @@ class Sources:
         if content is None:
             return
         selections = children(source, "PlainTextSelection")
+        self.to_index = code_points(content) if self.offsets == "utf16" else code_points("")
         person = self.person(source, selections)
         if person is None:
             self.document(source, selections)
@@ -269,14 +282,32 @@ class Sources:
             )
 
     def positions(self, selection: Element, content: str, name: str) -> tuple[int, int] | None:
-        """Where the selection lies in ``content`` (code points, end exclusive); None, reported, outside it."""
-        start, end = int(selection.get("startPosition", -1)), int(selection.get("endPosition", -1))
-        if self.offsets == "utf16":
-            start, end = to_code_points(content, start), to_code_points(content, end)
+        """Where the selection lies in ``content`` (code points, end exclusive), less the spaces and
+        line breaks at its two ends; None, reported, when its positions are no whole numbers or lie
+        outside the text, or when what it selects is blank or a text ``check`` would refuse."""
+        guid = selection.get("guid")
+        given = selection.get("startPosition", ""), selection.get("endPosition", "")
+        if not all(re.fullmatch(r"\s*[0-9]{1,18}\s*", p) for p in given):
+            why = f"in {name!r}: its positions {given[0]!r}-{given[1]!r} are not whole numbers; left out"
+            self.report.leave_out("PlainTextSelection", guid, why)
+            return None
+        start, end = self.to_index(int(given[0])), self.to_index(int(given[1]))
         if not 0 <= start < end <= len(content):
             why = f"in {name!r}: positions {start}-{end} lie outside its text of {len(content)} characters; left out"
-            self.report.leave_out("PlainTextSelection", selection.get("guid"), why)
+            self.report.leave_out("PlainTextSelection", guid, why)
             return None
+        selected = content[start:end]
+        quote = selected.strip()
+        problems = text_problems(quote) if quote else ["holds only spaces or line breaks"]
+        if problems:
+            self.report.leave_out(
+                "PlainTextSelection", guid, f"in {name!r}: the selection {quote[:40]!r} {problems[0]}; left out"
+            )
+            return None
+        if quote != selected:
+            self.trimmed += 1
+            start += len(selected) - len(selected.lstrip())
+            end = start + len(quote)
         return start, end
 
     def entries(
@@ -372,18 +403,18 @@ class Sources:
 
 
 def report_unmapped_codes(
-    project: Element, mapped: dict[str, Entry], used: Counter[str | None], report: Report
+    project: Element,
+    mapped: dict[str, Entry],
+    used: Counter[str | None],
+    report: Report,
+    entries: list[Entry] | None = None,
 ) -> None:
-    """Each code of the project outside the code book, with how many codings were left out with it."""
+    """Each code of the project outside the code book, with how many codings were left out with it
+    (and the code book's name closest to it)."""
+    index = CodeIndex(entries or [])
     for code_guid, code_path in project_codes(project):
         if code_guid not in mapped:
-            report.leave_out(
-                "Code",
-                code_guid,
-                f"{'/'.join(code_path)!r} is not in the code book (framework"
-                f" elements, {WORK_GROUP.lower()}, {ACTOR_GROUP.lower()}); its {used[code_guid]}"
-                " coding(s) were left out",
-            )
+            report.leave_out("Code", code_guid, index.outside("/".join(code_path), used[code_guid]))
 
 
 def report_other_elements(project: Element, report: Report) -> None:

@@ -4,8 +4,11 @@ and the text of its sources. What cannot be used is written into the import's
 
 from __future__ import annotations
 
+import bisect
+import re
 import zipfile
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
@@ -14,6 +17,7 @@ from lxml import etree
 
 from ..case.folder import slug
 from ..case.schema import WORK_TYPE_LABELS
+from .archive import TooLarge, read_member
 from .codebook import ACTOR_GROUP, WORK_GROUP, Code, split_marker
 from .export import CODEBOOK_NS, PROJECT_ENTRY, PROJECT_NS
 
@@ -26,19 +30,24 @@ class NotAProject(Exception):
 
 @dataclass
 class Report:
-    """What the import did and left out, one line each."""
+    """What the import did and left out, one line each; warnings say what the import did that
+    the user may not expect (and how to change it)."""
 
     project: str = PROJECT_ENTRY
     left_out: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def leave_out(self, element: str, ident: str | None, what: str) -> None:
         self.left_out.append(f"{self.project}: {element} {ident or '-'}: {what}")
 
     def note(self, element: str, ident: str | None, what: str) -> None:
         self.notes.append(f"{self.project}: {element} {ident or '-'}: {what}")
+
+    def warn(self, what: str) -> None:
+        self.warnings.append(f"warning: {what}")
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,27 @@ def _parser() -> etree.XMLParser:
     return etree.XMLParser(resolve_entities=False, no_network=True)
 
 
+SEGMENTS_HINT = "python -m casebook import-segments FILE CASE_DIR"
+
+
+def what_else(path: Path, head: bytes) -> str:
+    """What a file given as a project is instead, and where it goes, when that can be told
+    from its first bytes (or its name): a code book, a table of coded segments, a database."""
+    if b"urn:QDA-XML:codebook" in head or path.suffix.lower() == ".qdc":
+        return (
+            "a REFI-QDA code book (.qdc), not a project (.qdpx): it holds codes but no coded text; give it"
+            " with --codebook, beside the project or the table of coded segments that was coded with it"
+        )
+    if head.startswith(b"SQLite format 3"):
+        return (
+            "a database (a Taguette project?), not a REFI-QDA project (.qdpx); export its highlights as"
+            f" CSV or XLSX and import those with {SEGMENTS_HINT}"
+        )
+    if head.startswith(b"PK") or path.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx"):
+        return f"a table (of coded segments?), not a REFI-QDA project (.qdpx); import it with {SEGMENTS_HINT}"
+    return ""
+
+
 def read_project(path: Path) -> tuple[Element, zipfile.ZipFile]:
     """The root ``Project`` element and the open archive, or :class:`NotAProject`."""
     try:
@@ -94,13 +124,27 @@ def read_project(path: Path) -> tuple[Element, zipfile.ZipFile]:
     except FileNotFoundError:
         raise NotAProject(f"{path}: no such file") from None
     except (zipfile.BadZipFile, OSError):
-        raise NotAProject(f"{path}: not a REFI-QDA project (.qdpx): it is not a zip archive") from None
+        try:
+            with open(path, "rb") as file:
+                head = file.read(4096)
+        except OSError:
+            head = b""
+        why = what_else(path, head) or "not a REFI-QDA project (.qdpx): it is not a zip archive"
+        raise NotAProject(f"{path}: {why}") from None
     names = {n.lower(): n for n in archive.namelist()}
     entry = names.get(PROJECT_ENTRY) or next((n for k, n in names.items() if k.endswith(".qde")), None)
     if entry is None:
-        raise NotAProject(f"{path}: not a REFI-QDA project (.qdpx): the archive holds no {PROJECT_ENTRY}")
+        spreadsheet = "xl/workbook.xml" in names
+        why = (
+            what_else(path, b"PK")
+            if spreadsheet
+            else f"not a REFI-QDA project (.qdpx): the archive holds no {PROJECT_ENTRY}"
+        )
+        raise NotAProject(f"{path}: {why}")
     try:
-        root = etree.fromstring(archive.read(entry), _parser())
+        root = etree.fromstring(read_member(archive, entry), _parser())
+    except TooLarge as error:
+        raise NotAProject(f"{path}: {error}") from None
     except etree.XMLSyntaxError as error:
         raise NotAProject(f"{path}: {entry} is not well-formed XML: {error}") from None
     if etree.QName(root).namespace != PROJECT_NS or local(root) != "Project":
@@ -117,11 +161,29 @@ GROUPS = {WORK_GROUP: "work_type", ACTOR_GROUP: "actor"}
 """The two group codes at the top of a casebook code book, and the scheme of the codes below them."""
 
 
-class _CodeBookReader:
-    """The code book convention (:mod:`.codebook`) read from a ``Codes`` element."""
+def normalised(name: str) -> str:
+    """A code's name as matching compares names: case, spaces, ``_`` and ``-`` folded
+    (``political_work``, ``Political-work`` and ``Political work`` are one name)."""
+    return " ".join(re.sub(r"[\s_-]+", " ", name).casefold().split())
 
-    def __init__(self, report: Report | None):
+
+def work_type_named(name: str) -> str | None:
+    """The type of work that ``name`` names, by its label or id (``Political work``,
+    ``political_work``, ``political``), or None."""
+    key = normalised(name)
+    return next((t for t, label in WORK_TYPE_LABELS.items() if key in (normalised(label), t)), None)
+
+
+class _CodeBookReader:
+    """The code book convention (:mod:`.codebook`) read from a ``Codes`` element.
+
+    A code book without the convention's two group codes (a flat list of codes, as Taguette,
+    qc and most tools make) is read as flat: a code at the top named as a type of work is that
+    type of work; every other code is a framework element, and :func:`entries_from_xml` warns."""
+
+    def __init__(self, report: Report | None, flat: bool = False):
         self.report = report
+        self.flat = flat
         self.entries: list[Entry] = []
 
     def leave_out(self, code: Element, why: str) -> None:
@@ -133,9 +195,13 @@ class _CodeBookReader:
             name = code.get("name") or ""
             description, values = split_marker(text(child(code, "Description")))
             here = (*path, name)
+            kind = work_type_named(name) if self.flat and not path else None
             if not path and name in GROUPS:
                 self.entries.append(Entry(None, None, name, here, code.get("guid")))
                 self.walk(code, here, GROUPS[name], None)
+            elif kind is not None:
+                self.entries.append(Entry("work_type", kind, name, here, code.get("guid")))
+                self.walk(code, here, "nested", None)
             elif group is None:  # a framework element, nested as the framework nests them
                 ident = values.get("id") or slug(name)
                 leads_to = values.get("leads_to")
@@ -153,9 +219,7 @@ class _CodeBookReader:
         """A code under one of the two groups (or below one of those): a type of work, an actor group, or neither."""
         top = len(here) == 2
         if group == "work_type":
-            kind = values.get("id") or next(
-                (t for t, n in WORK_TYPE_LABELS.items() if name.lower() in (n.lower(), t)), None
-            )
+            kind = values.get("id") or work_type_named(name)
             if kind in WORK_TYPE_LABELS and top:
                 self.entries.append(Entry("work_type", kind, name, here, code.get("guid")))
             else:
@@ -177,10 +241,42 @@ class _CodeBookReader:
             )
 
 
-def entries_from_xml(codes: Element, report: Report | None) -> list[Entry]:
-    """The code book read from a ``Codes`` element (a project's or a ``.qdc``'s)."""
-    reader = _CodeBookReader(report)
+def _quoted(names: list[str], limit: int = 8) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def warn_flat(entries: list[Entry], report: Report, where: str) -> None:
+    """Say what reading a flat code book did: which codes became types of work, which framework elements."""
+    framework = [e.name for e in entries if e.scheme == "framework"]
+    work = [e.name for e in entries if e.scheme == "work_type"]
+    if not framework and not work:
+        return
+    said = f"{where} has no {WORK_GROUP!r} or {ACTOR_GROUP!r} group code (the convention export-codebook writes), so"
+    if work:
+        said += f" its codes named as types of work ({_quoted(work)}) are read as types of work, and"
+    if framework:
+        said += (
+            f" its {len(framework)} other code(s) ({_quoted(framework)}) become elements of the framework"
+            " (framework.csv) and codings with scheme 'framework': keep those that are elements of your"
+            " framework, delete the others (with their rows in codings.csv), and give each a description"
+        )
+    else:
+        said += " no code becomes a framework element"
+    report.warn(
+        said
+        + "; or import again with --codebook CASE_DIR (e.g. examples/teaching-case) to map onto that case's code book"
+    )
+
+
+def entries_from_xml(codes: Element, report: Report | None, where: str | None = None) -> list[Entry]:
+    """The code book read from a ``Codes`` element (a project's or a ``.qdc``'s); a flat one
+    (without the convention's group codes) is warned about in ``report``, as ``where``."""
+    flat = not any((c.get("name") or "") in GROUPS for c in children(codes, "Code"))
+    reader = _CodeBookReader(report, flat)
     reader.walk(codes, (), None, None)
+    if flat and report is not None:
+        warn_flat(reader.entries, report, where or "the project's code book")
     return reader.entries
 
 
@@ -206,7 +302,7 @@ def entries_from_codes(codes: tuple[Code, ...]) -> list[Entry]:
     return [entry for top in codes for entry in walk(top, (), None)]
 
 
-def codebook_entries(source: Path | None, project: Element, report: Report) -> list[Entry]:
+def codebook_entries(source: Path | None, project: Element | None, report: Report) -> list[Entry]:
     """The code book to map onto: ``source`` (a case folder or a ``.qdc``), else the project's own."""
     if source is None:
         book = child(project, "CodeBook")
@@ -224,7 +320,12 @@ def codebook_entries(source: Path | None, project: Element, report: Report) -> l
     if etree.QName(root).namespace != CODEBOOK_NS:
         raise NotAProject(f"{source}: not a REFI-QDA code book (.qdc): its root element is {root.tag}")
     codes = child(root, "Codes")
-    return entries_from_xml(codes, None) if codes is not None else []
+    if codes is None:
+        return []
+    entries = entries_from_xml(codes, None)
+    if not any((c.get("name") or "") in GROUPS for c in children(codes, "Code")):
+        warn_flat(entries, report, f"the code book {source.name}")
+    return entries
 
 
 def project_codes(project: Element) -> list[tuple[str, tuple[str, ...]]]:
@@ -258,14 +359,17 @@ def position_counting(project: Element, offsets: str) -> str:
     return "utf16" if origin.startswith(UTF16_TOOLS) else "codepoints"
 
 
-def to_code_points(text: str, position: int) -> int:
-    """A position counted in UTF-16 code units as the index of the same place in ``text``."""
-    units = 0
-    for index, ch in enumerate(text):
-        if units >= position:
-            return index
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return len(text)
+def code_points(text: str) -> Callable[[int], int]:
+    """A function from a position counted in UTF-16 code units to the index of the same place
+    in ``text`` (a place inside a character that counts twice moves past it). Only the
+    characters that count twice are listed, so it takes little memory and time on any text."""
+    starts = [m.start() + k for k, m in enumerate(_ASTRAL.finditer(text))]  # each one's start, in units
+    if not starts:
+        return lambda position: position
+    return lambda position: position - bisect.bisect_left(starts, position - 1)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def source_text(source: Element, archive: zipfile.ZipFile, report: Report) -> str | None:
@@ -284,12 +388,27 @@ def source_text(source: Element, archive: zipfile.ZipFile, report: Report) -> st
         return None
     entry = "sources/" + path[len("internal://") :]
     try:
-        raw = archive.read(entry)
+        raw = read_member(archive, entry)
     except KeyError:
         report.leave_out("TextSource", source.get("guid"), f"{name!r}: {entry} is missing from the archive")
+        return None
+    except TooLarge as error:
+        report.leave_out("TextSource", source.get("guid"), f"{name!r}: {error}; left out with its selections")
         return None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         report.leave_out("TextSource", source.get("guid"), f"{name!r}: {entry} is not UTF-8 text")
         return None
+
+
+def report_duplicate_guids(project: Element, report: Report) -> None:
+    """GUIDs that name more than one element: REFI-QDA needs each to be unique, and what refers
+    to one of them may be read as the other (a code's codings kept under the first code)."""
+    counts = Counter(e.get("guid", "").lower() for e in project.iter() if isinstance(e.tag, str) and e.get("guid"))
+    for guid, n in counts.items():
+        if n > 1:
+            report.warn(
+                f"{report.project}: GUID {guid} names {n} elements; REFI-QDA needs each GUID to be unique,"
+                " so what refers to it is ambiguous (a code's codings go to the first code of that GUID)"
+            )

@@ -137,8 +137,8 @@ def at(phrase: str, extra: int = 0) -> tuple[int, int]:
 
 
 def test_two_coders_selections_become_one_quote_with_each_coders_codes(tmp_path):
-    """ana selects the first sentence; ben the same and the space after it (97 % of the shorter
-    in common): one quote, their union; each coder's codes in rows of their own."""
+    """ana selects the first sentence; ben the same and the space after it (the space trimmed, as
+    every selection's edges are): one quote, their union; each coder's codes in rows of their own."""
     first = "We voted the budget in three weeks."
     path = project(
         tmp_path,
@@ -152,7 +152,7 @@ def test_two_coders_selections_become_one_quote_with_each_coders_codes(tmp_path)
     folder = tmp_path / "case"
     assert (folder / "excerpts.csv").read_text(encoding="utf-8").splitlines() == [
         "id,interviewee,text",
-        f"q01,A,{first} ",
+        f"q01,A,{first}",
         "q02,A,The lab kept the sensors running.",
     ]
     assert rows(folder, "codings") == [
