@@ -12,6 +12,7 @@ from pathlib import Path
 from . import paths
 from .case import Case, CaseError, about, check, default_data_dir, load
 from .case.dictionary import markdown
+from .case.folder import refusal, shipped
 from .newcase import FolderNotEmpty, create
 from .publish.notebooks.prefetch import start_ahead
 
@@ -103,11 +104,19 @@ def _dist(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+CODEBOOK_TABLES = ("framework", "actors", "institutional_work")
+"""What a code book is made of (casebook.qdpx.codebook): the framework, the actor groups and, in
+the descriptions of the types of work, the activities of Table 1 when there are some."""
+
+
 def _export(args: argparse.Namespace) -> int:
     from . import qdpx  # deferred: lxml and pandas
     from .reproducibility import release
 
-    case = _case(args)
+    root = Path(args.data) if args.data else None
+    # a code book is written before any coding: it needs the framework and the actor groups only
+    codebook = args.command in ("export-codebook", "export-qdc")
+    case = load(root, only=CODEBOOK_TABLES, may_be_empty=("institutional_work",)) if codebook else _case(args)
     write = {
         "export-qdpx": qdpx.write_qdpx,
         "export-codebook": qdpx.write_qdc,
@@ -123,6 +132,10 @@ def _import(args: argparse.Namespace) -> int:
     from .qdpx.importer import summary
 
     folder = Path(args.case_dir)
+    why = shipped(folder) if args.force else None
+    if why:
+        print(refusal(folder, why), file=sys.stderr)
+        return 1
     try:
         report = import_project(
             Path(args.project),
@@ -152,6 +165,17 @@ def _import(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     """``jupyter-book build`` (the options after SOURCE passed on as given), with the kernels
     of the notebooks the change makes stale started first (casebook.publish.notebooks.prefetch)."""
+    root = default_data_dir()
+    _, problems = check(root)
+    if problems:  # the rules of `casebook check` are the build's: it stops on them, before Sphinx
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{root}: {len(problems)} problem(s) found; the book was not built (python -m casebook check {root}"
+            " lists them again)",
+            file=sys.stderr,
+        )
+        return 1
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--path-output")
     output = options.parse_known_args(args.jupyter_book)[0].path_output or args.source
