@@ -8,12 +8,13 @@ import csv
 import io
 import json
 import re
+import subprocess
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..paths import DESCRIPTOR
+from ..paths import DATA, DESCRIPTOR, default_data_dir
 from . import schema
 from .dictionary import markdown
 
@@ -31,6 +32,35 @@ def slug(name: str, prefix: str = "code") -> str:
 def in_use(folder: Path) -> bool:
     """Whether ``folder`` exists and is not an empty folder (a new case is never written into it)."""
     return folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+
+
+def shipped(folder: Path) -> str | None:
+    """Why a command that writes a case (``import-qdpx --force``) must not replace the case
+    files of ``folder``: it is the book's own ``data/``, or the git repository tracks files in
+    it (``examples/teaching-case``); None when it may."""
+    target = folder.resolve()
+    if target == default_data_dir().resolve():
+        return "it is the book's own case folder"
+    existing = next((f for f in (target, *target.parents) if f.is_dir()), None)
+    try:
+        tracked = subprocess.run(
+            ["git", "-C", str(existing), "ls-files", "--", str(target)], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None  # no git: nothing is tracked
+    if tracked.returncode == 0 and tracked.stdout.strip():
+        return "the git repository tracks its files (it ships with the project)"
+    return None
+
+
+def refusal(folder: Path, why: str) -> str:
+    """What a command says when it will not write into ``folder`` for reason ``why``."""
+    name = folder.resolve().name
+    suggested = Path("cases") / ("my-case" if name == DATA else name)
+    return (
+        f"{folder}: {why}; --force never replaces it. Write the case into a new folder instead,"
+        f" e.g. {suggested} (cases/ is yours: git ignores it)"
+    )
 
 
 def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]] = ()) -> str:
