@@ -311,9 +311,10 @@ class Sources:
 def report_unmapped_codes(
     project: Element, mapped: dict[str, Entry], used: Counter[str | None], report: Report
 ) -> None:
-    """Each code of the project outside the code book, with how many codings were left out with it."""
+    """Each code of the project outside the code book that codes something, with how many codings
+    were left out with it."""
     for code_guid, code_path in project_codes(project):
-        if code_guid not in mapped:
+        if code_guid not in mapped and used[code_guid]:  # a code nothing was coded with loses nothing
             report.leave_out(
                 "Code",
                 code_guid,
