@@ -13,6 +13,7 @@ from . import paths
 from .case import Case, CaseError, about, check, default_data_dir, load
 from .case.dictionary import markdown
 from .case.folder import refusal, shipped
+from .case.wording import Wording
 from .newcase import FolderNotEmpty, create
 from .publish.notebooks.prefetch import start_ahead
 
@@ -52,7 +53,7 @@ def _name(args: argparse.Namespace) -> int:
 
 def _dictionary(args: argparse.Namespace) -> int:
     info = about(Path(args.case) if args.case else default_data_dir())
-    sys.stdout.write(markdown(info.title, info.description))
+    sys.stdout.write(markdown(info.title, info.description, Wording.of(info)))
     return 0
 
 

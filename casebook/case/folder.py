@@ -17,6 +17,7 @@ from typing import Any
 from ..paths import DATA, DESCRIPTOR, default_data_dir
 from . import schema
 from .dictionary import markdown
+from .wording import UNSAID
 
 README = "README.md"
 
@@ -80,11 +81,14 @@ def write_case(
     folder and titled ``title``, each table with its ``rows`` (none: the header only), the
     data dictionary; return the files written."""
     descriptor = schema.descriptor()
-    descriptor.update(name=slug(folder.resolve().name, prefix="case"), title=title, description=description)
+    # what the analysis is and who wrote it, for the case to say (the book speaks of "the study" until then)
+    descriptor.update(
+        name=slug(folder.resolve().name, prefix="case"), title=title, analysis="", authors="", description=description
+    )
     files = {DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
     for resource in schema.all_resources():
         files[resource.path] = csv_text(resource.field_names, (rows or {}).get(resource.name, []))
-    files[README] = markdown(title, description)
+    files[README] = markdown(title, description, UNSAID)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in files.items():

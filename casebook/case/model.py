@@ -246,6 +246,11 @@ class About:
     """A warning every page of a book about this case must carry (for instance that the
     case is fictional); empty for none."""
     keywords: tuple[str, ...] = ()
+    analysis: str = ""
+    """What the case's analysis is, as its ``datapackage.json`` says (``"analysis": "article"``,
+    "thesis chapter", "report"); empty when it does not say."""
+    authors: str = ""
+    """Who wrote the analysis: ``"one"`` author or ``"several"``; empty when the case does not say."""
 
 
 def about(root: Path | str | None = None) -> About:
@@ -258,7 +263,10 @@ def about(root: Path | str | None = None) -> About:
         descriptor = {}
     if not isinstance(descriptor, dict):
         descriptor = {}
-    text = {k: str(descriptor.get(k) or "").strip() for k in ("name", "title", "description", "notice")}
+    text = {
+        k: str(descriptor.get(k) or "").strip()
+        for k in ("name", "title", "description", "notice", "analysis", "authors")
+    }
     keywords = descriptor.get("keywords")
     if not isinstance(keywords, list):
         keywords = []
@@ -268,6 +276,8 @@ def about(root: Path | str | None = None) -> About:
         description=text["description"],
         notice=text["notice"],
         keywords=tuple(str(k).strip() for k in keywords if str(k).strip()),
+        analysis=text["analysis"],
+        authors=text["authors"] if text["authors"] in ("one", "several") else "",
     )
 
 

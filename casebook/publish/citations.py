@@ -56,13 +56,15 @@ def _leave_one_out(app: Sphinx) -> dict[str, str]:
     """Once a build: by claim label, what the claim would not survive (casebook.robustness):
     "Rests on one interviewee: B; …", that it holds, or nothing (no quote or document)."""
     if getattr(app, "_casebook_leave_one_out", None) is None:
+        from ..case.wording import wording
         from ..evidence import claim_label
         from ..robustness import robustness, sentence
 
         case_ = case(app)
         actors = case_.actors.set_index("id")["label"].astype(str).to_dict()
+        words = wording(case_)
         app._casebook_leave_one_out = {  # type: ignore[attr-defined]
-            claim_label(r.kind, r.id): sentence(r, actors) for r in robustness(case_)
+            claim_label(r.kind, r.id): sentence(r, actors, words) for r in robustness(case_)
         }
     return app._casebook_leave_one_out  # type: ignore[attr-defined]
 
@@ -211,7 +213,7 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
         elif source.kind == "document":
             parts.append(f"<p><strong>Document</strong> — <em>{_t(source.title)}</em>. {_t(source.detail)}</p>")
         elif source.kind == "synthesis":
-            parts.append(f"<p><strong>The authors' synthesis</strong> — {_t(source.detail)}</p>")
+            parts.append(f"<p><strong>{_t(source.title)}</strong> — {_t(source.detail)}</p>")
         elif source.id != passage:
             also.append(f'<a href="{_href(app, docname, passage_label(str(source.id)))}">{_t(source.title)}</a>')
     if also:

@@ -239,3 +239,40 @@ def test_a_code_nothing_was_coded_with_is_not_reported_as_left_out(tmp_path, cap
     out = capsys.readouterr().out
     assert "'interesting' is not in the code book" in out and "its 1 coding(s) were left out" in out
     assert "renamed_and_unused" not in out and "its 0 coding(s)" not in out
+
+
+# --- a forked book speaks of its own case ------------------------------------------------------------
+
+
+def spoken(folder: Path) -> str:
+    """Every phrase the evidence, its counts and the robustness report say about one case."""
+    from casebook import evidence, robustness
+
+    case = casebook.load(folder)
+    said = [s.title for c in evidence.claims(case) for s in c.sources]
+    said += [s.basis for s in evidence.triangulation(case)]
+    said += robustness.lines(case, "case")
+    return "\n".join(said)
+
+
+def test_turin_speaks_of_the_article_and_its_authors_as_its_case_says():
+    said = spoken(DATA)
+    assert "paragraph 1 of the article" in said and "The authors' synthesis" in said
+    assert "rest on the article's analysis alone" in said
+
+
+def test_the_teaching_case_speaks_of_its_case_study_and_its_one_author():
+    said = spoken(TEACHING)
+    assert "paragraph 2 of the case study" in said and "The author's synthesis" in said
+    assert "the case study's analysis alone" in said
+    assert "article" not in said and "authors'" not in said
+
+
+def test_a_case_that_says_nothing_of_its_analysis_is_spoken_of_as_a_study(fork):
+    path = fork / "datapackage.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('  "analysis": "case study",\n  "authors": "one",\n', ""), encoding="utf-8")
+    assert casebook.check(fork)[1] == []
+    said = spoken(fork)
+    assert "paragraph 2 of the study" in said and "The synthesis" in said
+    assert "article" not in said and "author" not in said

@@ -147,9 +147,10 @@ def test_every_page_of_its_pdf_says_the_case_is_fictional():
 
 def test_the_teaching_case_readme_carries_the_current_data_dictionary():
     from casebook.case.dictionary import markdown
+    from casebook.case.wording import Wording
 
     info = case.about(TEACHING)
-    body = markdown(info.title, info.description).split("## Rules every file follows", 1)[1]
+    body = markdown(info.title, info.description, Wording.of(info)).split("## Rules every file follows", 1)[1]
     readme = (TEACHING / "README.md").read_text(encoding="utf-8")
     refresh = "python -m casebook dictionary --case examples/teaching-case"
     assert readme.endswith(body), f"refresh the dictionary part: {refresh}"
