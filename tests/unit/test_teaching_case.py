@@ -129,6 +129,16 @@ def test_its_book_shows_its_own_tables_and_figure(pages):
     assert tables.institutional_work(teaching).caption in table1
 
 
+@pytest.mark.built
+def test_its_book_speaks_of_its_case_study_and_one_author_never_of_an_article(pages):
+    """The teaching case's datapackage.json says "analysis": "case study", "authors": "one"."""
+    text = " ".join(pages.values())
+    assert "paragraph 2 of the case study" in text and "The author's synthesis" in text
+    assert "the case study's analysis alone" in text
+    for turin in ("of the article", "The authors'", "the authors'", "the article's"):
+        assert turin not in text, turin
+
+
 @pytest.mark.pdf
 def test_every_page_of_its_pdf_says_the_case_is_fictional():
     if not PDF.is_file():
