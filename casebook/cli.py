@@ -105,19 +105,14 @@ def _dist(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-CODEBOOK_TABLES = ("framework", "actors", "institutional_work")
-"""What a code book is made of (casebook.qdpx.codebook): the framework, the actor groups and, in
-the descriptions of the types of work, the activities of Table 1 when there are some."""
-
-
 def _export(args: argparse.Namespace) -> int:
     from . import qdpx  # deferred: lxml and pandas
+    from .qdpx.codebook import load_codebook
     from .reproducibility import release
 
-    root = Path(args.data) if args.data else None
     # a code book is written before any coding: it needs the framework and the actor groups only
     codebook = args.command in ("export-codebook", "export-qdc")
-    case = load(root, only=CODEBOOK_TABLES, may_be_empty=("institutional_work",)) if codebook else _case(args)
+    case = load_codebook(Path(args.data) if args.data else None) if codebook else _case(args)
     write = {
         "export-qdpx": qdpx.write_qdpx,
         "export-codebook": qdpx.write_qdc,
