@@ -64,7 +64,10 @@ def _init(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"wrote {len(written)} files into {args.folder}")
-    print(f"next: edit the CSV files (README.md explains every column), then: python -m casebook check {args.folder}")
+    print(
+        f"next: in datapackage.json, say what the case is (title, description, analysis, authors); edit the CSV"
+        f" files (README.md explains every column), then: python -m casebook check {args.folder}"
+    )
     return 0
 
 

@@ -276,3 +276,9 @@ def test_a_case_that_says_nothing_of_its_analysis_is_spoken_of_as_a_study(fork):
     said = spoken(fork)
     assert "paragraph 2 of the study" in said and "The synthesis" in said
     assert "article" not in said and "author" not in said
+
+
+def test_a_copy_made_by_init_is_named_after_its_folder_not_the_teaching_case(fork):
+    assert casebook.case.about(fork).name == "my-case"
+    assert casebook.case.about(fork).title == casebook.case.about(TEACHING).title  # the rest is the student's to edit
+    assert casebook.check(fork)[1] == []
