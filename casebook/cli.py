@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from . import paths
 from .case import Case, CaseError, about, check, default_data_dir, load
 from .case.dictionary import markdown
+from .case.folder import refusal, shipped
 from .case.rules import NAMED_CODERS
+from .case.wording import Wording
 from .newcase import FolderNotEmpty, create
 from .publish.notebooks.prefetch import start_ahead
 
@@ -56,7 +58,7 @@ def _name(args: argparse.Namespace) -> int:
 
 def _dictionary(args: argparse.Namespace) -> int:
     info = about(Path(args.case) if args.case else default_data_dir())
-    sys.stdout.write(markdown(info.title, info.description))
+    sys.stdout.write(markdown(info.title, info.description, Wording.of(info)))
     return 0
 
 
@@ -67,7 +69,10 @@ def _init(args: argparse.Namespace) -> int:
         print(error, file=sys.stderr)
         return 1
     print(f"wrote {len(written)} files into {args.folder}")
-    print(f"next: edit the CSV files (README.md explains every column), then: python -m casebook check {args.folder}")
+    print(
+        f"next: in datapackage.json, say what the case is (title, description, analysis, authors); edit the CSV"
+        f" files (README.md explains every column), then: python -m casebook check {args.folder}"
+    )
     return 0
 
 
@@ -110,9 +115,12 @@ def _dist(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from . import qdpx  # deferred: lxml and pandas
+    from .qdpx.codebook import load_codebook
     from .reproducibility import release
 
-    case = _case(args)
+    # a code book is written before any coding: it needs the framework and the actor groups only
+    codebook = args.command in ("export-codebook", "export-qdc")
+    case = load_codebook(Path(args.data) if args.data else None) if codebook else _case(args)
     write = {
         "export-qdpx": qdpx.write_qdpx,
         "export-codebook": qdpx.write_qdc,
@@ -138,6 +146,10 @@ def _import(args: argparse.Namespace) -> int:
     from .qdpx import FolderInUse, NotAProject, import_project  # deferred: lxml and pandas
 
     folder = Path(args.case_dir)
+    why = shipped(folder) if args.force else None
+    if why:
+        print(refusal(folder, why), file=sys.stderr)
+        return 1
     try:
         report = import_project(
             Path(args.project),
@@ -164,6 +176,10 @@ def _import_segments(args: argparse.Namespace) -> int:
         print(f"--column takes ROLE=NAME, ROLE one of {', '.join(COLUMNS)}: e.g. --column text=Quote", file=sys.stderr)
         return 2
     folder = Path(args.case_dir)
+    why = shipped(folder) if args.force else None
+    if why:
+        print(refusal(folder, why), file=sys.stderr)
+        return 1
     try:
         report = import_segments(
             Path(args.file),
@@ -202,6 +218,17 @@ def _imported(report: Report, folder: Path) -> int:
 def _build(args: argparse.Namespace) -> int:
     """``jupyter-book build`` (the options after SOURCE passed on as given), with the kernels
     of the notebooks the change makes stale started first (casebook.publish.notebooks.prefetch)."""
+    root = default_data_dir()
+    _, problems = check(root)
+    if problems:  # the rules of `casebook check` are the build's: it stops on them, before Sphinx
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{root}: {len(problems)} problem(s) found; the book was not built (python -m casebook check {root}"
+            " lists them again)",
+            file=sys.stderr,
+        )
+        return 1
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--path-output")
     output = options.parse_known_args(args.jupyter_book)[0].path_output or args.source

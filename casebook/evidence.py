@@ -18,6 +18,7 @@ import pandas as pd
 from . import content
 from .case import Case
 from .case.schema import CLAIM_TABLES
+from .case.wording import UNSAID, Wording, wording
 from .wording import attribution_text
 
 SHOWN_IN = {"activity": "Table 1", "finding": "Table 3", "relation": "Figure 1"}
@@ -82,6 +83,7 @@ def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
     passages = case.passages.set_index("id").to_dict("index")
     sections = case.sections.set_index("id")["title"].to_dict()
     organisations = case.interviewees.set_index("id")["short_organization"].to_dict()
+    words = wording(case)
     out: dict[tuple[str, str | None], Source] = {}
     for row in case.evidence.itertuples():
         kind = str(row.evidence_type)
@@ -97,10 +99,10 @@ def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
             source = Source(kind, ident, str(d["title"]), f"{d['kind'].capitalize()}. {d['description']}", **said)
         elif kind == "passage":
             p = passages[ident]
-            where = f"{sections[p['section']]}, paragraph {p['paragraph']} of the article"
+            where = words.paragraph(sections[p["section"]], p["paragraph"])
             source = Source(kind, ident, where, str(p["summary"]), str(p["section"]), **said)
         else:
-            source = Source(kind, f"{row.claim_type}-{row.claim_id}", "The authors' synthesis", note or "", **said)
+            source = Source(kind, f"{row.claim_type}-{row.claim_id}", words.synthesis_title, note or "", **said)
         out[(f"{row.claim_type}:{row.claim_id}", kind + ":" + str(ident))] = source
     return out
 
@@ -213,7 +215,7 @@ def _evidence_blocks(
         return [content.paragraph(content.strong("Passage"), " — ", source.title, f": {source.detail}")]
     if source.kind == "document":
         return [content.paragraph(content.strong("Document"), " — ", content.em(source.title), f". {source.detail}")]
-    return [content.paragraph(content.strong("The authors' synthesis"), f" — {source.detail}")]
+    return [content.paragraph(content.strong(source.title), f" — {source.detail}")]
 
 
 def _uses(case: Case) -> dict[str, list[str]]:
@@ -327,6 +329,7 @@ class Support:
     documents: tuple[str, ...]
     passages: tuple[str, ...]
     synthesis: bool
+    words: Wording = UNSAID
 
     @property
     def direct_sources(self) -> int:
@@ -342,7 +345,7 @@ class Support:
             return "interviews"
         if self.documents:
             return "documents"
-        return "the article's analysis alone" if not self.synthesis else "the authors' synthesis"
+        return self.words.analysis_alone if not self.synthesis else self.words.synthesis
 
     @property
     def flag(self) -> str:
@@ -356,6 +359,7 @@ def triangulation(case: Case) -> list[Support]:
     people = case.interviewees.set_index("id")
     organisation = people["organization"].astype(str).to_dict()
     actor = people["actor"].astype(str).to_dict() if "actor" in people.columns else {}
+    words = wording(case)
     out = []
     for claim in claims(case):
         who = _distinct(speaker[str(s.id)] for s in claim.sources if s.kind == "excerpt")
@@ -368,6 +372,7 @@ def triangulation(case: Case) -> list[Support]:
                 _distinct(str(s.id) for s in claim.sources if s.kind == "document"),
                 _distinct(str(s.id) for s in claim.sources if s.kind == "passage"),
                 any(s.kind == "synthesis" for s in claim.sources),
+                words,
             )
         )
     return out

@@ -12,6 +12,7 @@ import networkx as nx
 import pandas as pd
 
 from .case import Case
+from .case.wording import wording
 
 
 def _optional(value: object) -> str | None:
@@ -28,6 +29,7 @@ def evidence_labels(case: Case, claim_type: str) -> dict[str, list[str]]:
     titles = case.documents.set_index("id")["title"]
     passages = case.passages.set_index("id")
     sections = case.sections.set_index("id")["title"]
+    synthesis = wording(case).synthesis
     labels: dict[str, list[str]] = {}
     for row in ev.itertuples():
         if row.evidence_type == "excerpt":
@@ -38,7 +40,7 @@ def evidence_labels(case: Case, claim_type: str) -> dict[str, list[str]]:
             p = passages.loc[row.evidence_id]
             label = f"{sections[p['section']]}, paragraph {p['paragraph']}"
         else:
-            label = "the authors' synthesis"
+            label = synthesis
         labels.setdefault(str(row.claim_id), []).append(label)
     return labels
 

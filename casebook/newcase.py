@@ -9,12 +9,13 @@ Never writes into a folder that already holds files.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
 
 from .case import check, load, schema
-from .case.folder import README, in_use, set_cell, write_case
+from .case.folder import README, in_use, set_cell, slug, write_case
 from .paths import DESCRIPTOR
 
 
@@ -39,7 +40,21 @@ def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
     for name in names + ([README] if (source / README).is_file() else []):
         shutil.copyfile(source / name, folder / name)
         written.append(folder / name)
+    _rename(folder)
     return written
+
+
+def _rename(folder: Path) -> None:
+    """The copy named after its folder (the name its downloads and release bundle take), not
+    after the case it was copied from; the rest of the descriptor is the case's to edit."""
+    path = folder / DESCRIPTOR
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return  # check says what is wrong with it
+    if isinstance(descriptor, dict) and "name" in descriptor:
+        descriptor["name"] = slug(folder.resolve().name, prefix="case")
+        path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def problems_after_edit(

@@ -2,7 +2,7 @@
 
 A claim (a Table 1 activity, a Table 3 finding, a Figure 1 arrow) rests on the quotes,
 documents and passages ``evidence.csv`` links it to. Quotes and documents are the sources
-a reader can check; passages and the authors' synthesis are the article's own analysis.
+a reader can check; passages and a synthesis are the case's own analysis (its article, report…).
 Setting an interviewee aside removes their quotes (``excerpts.interviewee``); setting an
 organisation or an actor group aside removes the quotes of every interviewee in it
 (``interviewees.organization`` or ``short_organization``, ``interviewees.actor``).
@@ -10,7 +10,7 @@ Documents are never removed: nothing in the data ties a document to an interview
 organisation or an actor group, and this module does not invent that tie.
 
 A claim *falls* without a source when removing it leaves the claim no quote and no
-document: it would rest on the article's analysis alone. Computed from the data; nothing
+document: it would rest on the analysis alone. Computed from the data; nothing
 here writes anything.
 """
 
@@ -22,6 +22,7 @@ import pandas as pd
 
 from .case import Case
 from .case.schema import CLAIM_TABLES
+from .case.wording import UNSAID, Wording, wording
 
 DIMENSIONS = ("interviewee", "organisation", "actor")
 """What can be set aside: one interviewee (a letter), one organisation, one actor group (an id)."""
@@ -150,7 +151,7 @@ def without(case: Case, dimension: str, value: str) -> list[Robustness]:
     return [r for r in robustness(case) if r.falls_without[dimension] == ident]
 
 
-def sentence(claim: Robustness, actor_labels: dict[str, str]) -> str:
+def sentence(claim: Robustness, actor_labels: dict[str, str], words: Wording = UNSAID) -> str:
     """What a reader of the claim is told: "Rests on one interviewee: B; …" or that it holds
     (empty for a claim with no quote or document: it rests on the analysis already)."""
     if not claim.direct:
@@ -164,7 +165,7 @@ def sentence(claim: Robustness, actor_labels: dict[str, str]) -> str:
             parts.append(f"one {DIMENSION_NAMES[dimension]}: {shown}")
     return (
         f"Rests on {'; '.join(parts)}. Setting {'it' if len(parts) == 1 else 'any of them'} aside would leave the"
-        " claim on the article's analysis alone."
+        f" claim on {words.analysis_alone}."
     )
 
 
@@ -173,6 +174,7 @@ def lines(case: Case, where: str, dimension: str | None = None, value: str | Non
     claims that would lose every quote and document; without, every claim that rests on one source."""
     claims = robustness(case)
     labels = case.actors.set_index("id")["label"].astype(str).to_dict()
+    words = wording(case)
     if dimension is not None and value is not None:
         ident = resolve(case, dimension, value)
         name = labels.get(ident, ident) if dimension == "actor" else ident
@@ -182,16 +184,16 @@ def lines(case: Case, where: str, dimension: str | None = None, value: str | Non
             return [head + "every claim keeps its quotes or documents, or never had any."]
         out = [
             head + f"{len(lost)} claim{'s' if len(lost) != 1 else ''} would lose every quote and document"
-            " and rest on the article's analysis alone:"
+            f" and rest on {words.analysis_alone}:"
         ]
         return out + [f"  {c.mark:<4} {SHOWN_IN[c.kind]:<8} {c.kind} {c.id}: {c.text}" for c in lost]
     direct = [c for c in claims if c.direct]
     weak = [c for c in direct if not c.holds]
     out = [
-        f"{where}: {len(claims)} claims; {len(claims) - len(direct)} rest on the article's analysis alone (no quote"
+        f"{where}: {len(claims)} claims; {len(claims) - len(direct)} rest on {words.analysis_alone} (no quote"
         f" or document); {len(direct) - len(weak)} hold without any one interviewee, organisation or actor group;"
         f" {len(weak)} rest on one:"
     ]
     for c in weak:
-        out.append(f"  {c.mark:<4} {SHOWN_IN[c.kind]:<8} {c.kind} {c.id}: {sentence(c, labels).split('. ')[0]}")
+        out.append(f"  {c.mark:<4} {SHOWN_IN[c.kind]:<8} {c.kind} {c.id}: {sentence(c, labels, words).split('. ')[0]}")
     return out

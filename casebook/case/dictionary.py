@@ -6,6 +6,7 @@ import textwrap
 
 from . import schema
 from .rules import RULES
+from .wording import Wording
 
 COMMON = """\
 ## Rules every file follows
@@ -31,6 +32,10 @@ COMMON = """\
 - `datapackage.json` describes the files as a [Frictionless data
   package](https://specs.frictionlessdata.io/data-package/); its table schemas must
   equal the ones the package ships (`{shipped}`).
+- `datapackage.json` also says what the case's analysis is (`"analysis": "article"`,
+  `"thesis chapter"`, `"report"`) and whether one person wrote it or several
+  (`"authors": "one"` or `"several"`): the book says "paragraph 2 of the article" or "the
+  author's synthesis" only as they say; without them, "of the study" and "the synthesis".
 
 ## Files
 """
@@ -67,15 +72,17 @@ def rules_across_files() -> str:
     return "## Rules across files\n\n" + "\n".join(bullets) + "\n"
 
 
-def markdown(title: str, description: str = "") -> str:
+def markdown(title: str, description: str = "", words: Wording | None = None) -> str:
     """The whole data dictionary of a case folder as Markdown (its ``README.md``): the
     case's title and description (from its ``datapackage.json``), then every file and
-    column, then the rules across files."""
+    column, then the rules across files; ``words``: the schema's descriptions said in the
+    case's terms (its analysis, its authors; None: as the schema says them)."""
+    said = words.rewrite if words else str
     about_ = "\n".join(textwrap.wrap(description, 88)) + "\n\n" if description else ""
     out = [f"# Data dictionary: {title}\n\n{about_}{GENERIC}{COMMON.format(shipped=schema.SHIPPED)}"]
     for res in schema.all_resources():
         links = _links(res)
-        out.append(f"### `{res.path}` — {res.title}\n\n{res.description}\n")
+        out.append(f"### `{res.path}` — {said(res.title)}\n\n{said(res.description)}\n")
         key = ", ".join(f"`{k}`" for k in res.primary_key)
         if key:
             out.append(f"Key: {key}.\n")
@@ -85,7 +92,7 @@ def markdown(title: str, description: str = "") -> str:
             if f.name in links:
                 allowed = "; ".join(p for p in (f"→ `{links[f.name]}`", allowed) if p)
             required = "yes" if f.required else "optional"
-            out.append(f"| `{f.name}` | {required} | {allowed} | {f.description} |")
+            out.append(f"| `{f.name}` | {required} | {allowed} | {said(f.description)} |")
         out.append("")
     out.append(rules_across_files())
     return "\n".join(out)

@@ -8,14 +8,16 @@ import csv
 import io
 import json
 import re
+import subprocess
 import unicodedata
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..paths import DESCRIPTOR
+from ..paths import DATA, DESCRIPTOR, default_data_dir
 from . import schema
 from .dictionary import markdown
+from .wording import UNSAID
 
 README = "README.md"
 
@@ -31,6 +33,35 @@ def slug(name: str, prefix: str = "code") -> str:
 def in_use(folder: Path) -> bool:
     """Whether ``folder`` exists and is not an empty folder (a new case is never written into it)."""
     return folder.exists() and (not folder.is_dir() or any(folder.iterdir()))
+
+
+def shipped(folder: Path) -> str | None:
+    """Why a command that writes a case (``import-qdpx --force``) must not replace the case
+    files of ``folder``: it is the book's own ``data/``, or the git repository tracks files in
+    it (``examples/teaching-case``); None when it may."""
+    target = folder.resolve()
+    if target == default_data_dir().resolve():
+        return "it is the book's own case folder"
+    existing = next((f for f in (target, *target.parents) if f.is_dir()), None)
+    try:
+        tracked = subprocess.run(
+            ["git", "-C", str(existing), "ls-files", "--", str(target)], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None  # no git: nothing is tracked
+    if tracked.returncode == 0 and tracked.stdout.strip():
+        return "the git repository tracks its files (it ships with the project)"
+    return None
+
+
+def refusal(folder: Path, why: str) -> str:
+    """What a command says when it will not write into ``folder`` for reason ``why``."""
+    name = folder.resolve().name
+    suggested = Path("cases") / ("my-case" if name == DATA else name)
+    return (
+        f"{folder}: {why}; --force never replaces it. Write the case into a new folder instead,"
+        f" e.g. {suggested} (cases/ is yours: git ignores it)"
+    )
 
 
 def csv_text(columns: Sequence[str], rows: Sequence[Mapping[str, Any]] = ()) -> str:
@@ -54,12 +85,15 @@ def write_case(
     folder and titled ``title`` (with ``properties`` added, e.g. ``named_coders``), each table
     with its ``rows`` (none: the header only), the data dictionary; return the files written."""
     descriptor = schema.descriptor()
-    descriptor.update(name=slug(folder.resolve().name, prefix="case"), title=title, description=description)
+    # what the analysis is and who wrote it, for the case to say (the book speaks of "the study" until then)
+    descriptor.update(
+        name=slug(folder.resolve().name, prefix="case"), title=title, analysis="", authors="", description=description
+    )
     descriptor.update(properties or {})
     files = {DESCRIPTOR: json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n"}
     for resource in schema.all_resources():
         files[resource.path] = csv_text(resource.field_names, (rows or {}).get(resource.name, []))
-    files[README] = markdown(title, description)
+    files[README] = markdown(title, description, UNSAID)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in files.items():

@@ -246,6 +246,11 @@ class About:
     """A warning every page of a book about this case must carry (for instance that the
     case is fictional); empty for none."""
     keywords: tuple[str, ...] = ()
+    analysis: str = ""
+    """What the case's analysis is, as its ``datapackage.json`` says (``"analysis": "article"``,
+    "thesis chapter", "report"); empty when it does not say."""
+    authors: str = ""
+    """Who wrote the analysis: ``"one"`` author or ``"several"``; empty when the case does not say."""
 
 
 def about(root: Path | str | None = None) -> About:
@@ -258,7 +263,10 @@ def about(root: Path | str | None = None) -> About:
         descriptor = {}
     if not isinstance(descriptor, dict):
         descriptor = {}
-    text = {k: str(descriptor.get(k) or "").strip() for k in ("name", "title", "description", "notice")}
+    text = {
+        k: str(descriptor.get(k) or "").strip()
+        for k in ("name", "title", "description", "notice", "analysis", "authors")
+    }
     keywords = descriptor.get("keywords")
     if not isinstance(keywords, list):
         keywords = []
@@ -268,18 +276,32 @@ def about(root: Path | str | None = None) -> About:
         description=text["description"],
         notice=text["notice"],
         keywords=tuple(str(k).strip() for k in keywords if str(k).strip()),
+        analysis=text["analysis"],
+        authors=text["authors"] if text["authors"] in ("one", "several") else "",
     )
 
 
-def load(root: Path | str | None = None, on_read: Reader | None = None) -> Case:
+def load(
+    root: Path | str | None = None,
+    on_read: Reader | None = None,
+    only: tuple[str, ...] = (),
+    may_be_empty: tuple[str, ...] = (),
+) -> Case:
     """Read, validate and return the case in ``root`` (default: :func:`default_data_dir`).
 
     Raises :class:`CaseError` listing every problem (file, row, column, what is wrong)
     when the folder is not a valid case. Never writes to the folder. ``on_read``: see
-    :class:`Case`.
+    :class:`Case`. ``only``: the tables needed, which alone must be valid, and not empty
+    unless in ``may_be_empty``: a code book needs the framework and the actor groups, not
+    the coding done with it.
     """
     root = Path(root) if root is not None else default_data_dir()
     tables, problems = check(root)
+    if only:
+        files = {str(root / DESCRIPTOR)} | {str(root / schema.resource(name).path) for name in only}
+        empty = {str(root / schema.resource(name).path) for name in may_be_empty}
+        problems = [p for p in problems if p.file in files and not (p.code == "empty-table" and p.file in empty)]
+        tables = {name: table for name, table in tables.items() if name in only}
     if problems:
         raise CaseError(root, problems)
     frames = {name: _to_frame(table) for name, table in tables.items()}

@@ -243,6 +243,27 @@ def _read_rows(reader: _csv.Reader, table: TableRead, columns: dict[str, int], w
     return problems
 
 
+SEPARATORS = {";": "';'", "\t": "tabs"}
+"""Separators a spreadsheet may save with instead of commas (';' where the comma is the decimal mark)."""
+SAVE_AS = "save it as comma-separated UTF-8 (in Excel: CSV UTF-8; in LibreOffice: field delimiter ',')"
+
+
+def _spreadsheet_habit(text: str, resource: Resource, shown: str) -> Problem | None:
+    """A file a spreadsheet saved in a form other than comma-separated: a first line ``sep=;``
+    (Excel's), or a header whose columns are separated by ';' or tabs."""
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if first.lower().startswith("sep="):
+        message = f"starts with a spreadsheet's {first!r} line: delete that line, and {SAVE_AS}"
+        return Problem(shown, 1, None, message, "separator")
+    if "," in first:
+        return None
+    for separator, name in SEPARATORS.items():
+        if separator in first and {c.strip('"') for c in first.split(separator)} & set(resource.field_names):
+            message = f"this file uses {name} as its separator: {SAVE_AS}"
+            return Problem(shown, 1, None, message, "separator")
+    return None
+
+
 def read_table(path: Path, resource: Resource, shown: str | None = None) -> tuple[TableRead, list[Problem]]:
     """Read one CSV file and check each cell against its column's definition."""
     shown = shown or str(path)
@@ -259,6 +280,9 @@ def read_table(path: Path, resource: Resource, shown: str | None = None) -> tupl
     text, problems = _decode(raw, shown)
     if text is None:
         return table, problems
+    habit = _spreadsheet_habit(text, resource, shown)
+    if habit:
+        return table, [habit]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)

@@ -277,7 +277,10 @@ def coder(case: TablesRead) -> Iterator[Problem]:
             seen.setdefault(key, line)
 
 
-@rule("claim-without-evidence", "Every activity, finding and arrow has at least one row in `evidence.csv`.")
+@rule(
+    "claim-without-evidence",
+    "Every activity, finding and arrow has at least one row in `evidence.csv`.",
+)
 def claim_without_evidence(case: TablesRead) -> Iterator[Problem]:
     if "evidence" not in case.tables:
         return
@@ -286,8 +289,45 @@ def claim_without_evidence(case: TablesRead) -> Iterator[Problem]:
         for line, row in case.rows(table):
             if (claim_type, row["id"]) not in linked:
                 message = (
-                    f"{claim_type} {row['id']!r} has no evidence; add a row to evidence.csv"
-                    " (use evidence_type 'synthesis' with a note if it is the authors' own synthesis)"
+                    f"{claim_type} {row['id']!r} has no evidence; add rows to evidence.csv: the passage that"
+                    f" states it ({_passage_row(claim_type, row['id'])}), then the quotes or documents it rests on"
+                    " (evidence_type 'synthesis' with a note when it is your own synthesis)"
+                )
+                yield case.problem(table, line, "id", message)
+
+
+def _passage_row(claim_type: str, claim_id: Value) -> str:
+    return f"{claim_type},{claim_id},passage,<an id of passages.csv>,full,"
+
+
+@rule(
+    "claim-without-passage",
+    "Every activity, finding and arrow is stated by a passage: a row of `evidence.csv` with `evidence_type`"
+    " `passage`. A passage (`passages.csv`) is a paragraph of the case's analysis, in a section of"
+    " `sections.csv`; the book prints it and marks it with the claims it states.",
+)
+def claim_without_passage(case: TablesRead) -> Iterator[Problem]:
+    if "evidence" not in case.tables:
+        return
+    rows = [row for _, row in case.rows("evidence")]
+    linked = {(row["claim_type"], row["claim_id"]) for row in rows}
+    stated = {(row["claim_type"], row["claim_id"]) for row in rows if row["evidence_type"] == "passage"}
+    passages = "passages" in case.tables and bool(case.tables["passages"].rows)
+    what = (
+        "a row of passages.csv is a paragraph of your analysis: its section (sections.csv), its number and"
+        " a summary in your words"
+        if passages
+        else "passages.csv has no rows yet: write your analysis there, a paragraph a row, each in a section of"
+        " sections.csv"
+    )
+    for claim_type, table in schema.CLAIM_TABLES.items():
+        for line, row in case.rows(table):
+            key = (claim_type, row["id"])
+            if key in linked and key not in stated:  # (no evidence at all: claim-without-evidence says so)
+                message = (
+                    f"{claim_type} {row['id']!r} is stated by no passage, and the book prints each claim beside"
+                    f" the paragraph of the analysis that states it: add the row"
+                    f" {_passage_row(claim_type, row['id'])} to evidence.csv ({what})"
                 )
                 yield case.problem(table, line, "id", message)
 

@@ -67,7 +67,8 @@ NEEDED = {
     "institutional_work": "add the activities of Table 1: one row each, with its actor group and type of work",
     "findings": "add the findings of Table 3: one row each, under an element of the framework",
     "relations": "add the arrows of Figure 1: who acts on whom or on what, with which type of work",
-    "evidence": "link each activity, finding and arrow to the quotes, documents or passages it rests on",
+    "evidence": "link each activity, finding and arrow to the passage of your analysis that states it"
+    " (passages.csv), then to the quotes or documents it rests on",
 }
 """Tables a book cannot do without, and what to put in them while they are empty."""
 

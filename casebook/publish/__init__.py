@@ -44,7 +44,8 @@ doctree-resolved           citations.add_markers, reports.fill_report
 write-started              typst_builder.start_pdf (make book: the PDF typeset on a thread)
 html-page-context          accessibility, citations.add_scripts, pagemeta, plotly, rerun
 build-finished             typst_builder.also_pdf (400), notebooks.hooks.stop_kernels,
-                           prepare.after_building (the downloads)
+                           prepare.after_building (the downloads), prepare.forget_failed_build
+                           (a build that failed on warnings leaves no environment)
 (myst-nb's MIME plugin)    render.ContentRenderer: the content JSON as docutils nodes
 =========================  ==================================================================
 """

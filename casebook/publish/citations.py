@@ -34,6 +34,7 @@ from sphinx.util import logging
 
 from .. import evidence
 from ..case.schema import CLAIM_TABLES
+from ..case.wording import wording
 from ..evidence import passage_label
 from ..files import sha256
 from ..robustness import robustness, sentence
@@ -64,7 +65,10 @@ def _leave_one_out(app: Sphinx) -> dict[str, str]:
     if state.leave_one_out is None:
         case_ = case(app)
         actors = case_.actors.set_index("id")["label"].astype(str).to_dict()
-        state.leave_one_out = {evidence.claim_label(r.kind, r.id): sentence(r, actors) for r in robustness(case_)}
+        words = wording(case_)
+        state.leave_one_out = {
+            evidence.claim_label(r.kind, r.id): sentence(r, actors, words) for r in robustness(case_)
+        }
     return state.leave_one_out
 
 
@@ -210,7 +214,7 @@ def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str
         elif source.kind == "document":
             parts.append(f"<p><strong>Document</strong> — <em>{_t(source.title)}</em>. {_t(source.detail)}</p>")
         elif source.kind == "synthesis":
-            parts.append(f"<p><strong>The authors' synthesis</strong> — {_t(source.detail)}</p>")
+            parts.append(f"<p><strong>{_t(source.title)}</strong> — {_t(source.detail)}</p>")
         elif source.id != passage:
             also.append(f'<a href="{_href(app, docname, passage_label(str(source.id)))}">{_t(source.title)}</a>')
     if also:

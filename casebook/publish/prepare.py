@@ -4,14 +4,16 @@ Before any page is read: the case is checked (the build stops with every problem
 ``file:row:column: message``, as ``casebook check`` prints them) and Figure 1's static
 files are redrawn if, and only if, the drawing changed (:func:`casebook.figures.static_key`).
 After an HTML build: the downloads the site offers (``<name>.qdpx``, ``<name>-data.zip``)
-are rewritten only when their bytes changed.
+are rewritten only when their bytes changed. After a build that failed on its warnings: no
+environment is left for the next build to start from, so it reads every page again and
+reports the same problems until their cause is fixed (:func:`forget_failed_build`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sphinx.application import Sphinx
+from sphinx.application import ENV_PICKLE_FILENAME, Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -19,6 +21,7 @@ from .. import files, paths, qdpx
 from ..case import Case, CaseError, about, load
 from ..figures import write_static
 from ..reproducibility import release
+from .notebooks.prefetch import record_path
 from .state import build_state
 
 logger = logging.getLogger(__name__)
@@ -63,6 +66,18 @@ def after_building(app: Sphinx, exception: Exception | None) -> None:
         write_downloads(app, Path(app.outdir))
 
 
+def forget_failed_build(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: a build whose warnings are errors (``-W --keep-going``) and that
+    warned leaves no environment (nor the record its kernels start from). Sphinx pickles the
+    environment before its consistency checks and re-runs them only when a page changed: left
+    in place, a second build with nothing changed would check nothing and succeed. Sphinx
+    itself does the same after a build that stopped on an error."""
+    if exception is None and app.keep_going and app._warncount:
+        for path in (Path(app.doctreedir) / ENV_PICKLE_FILENAME, record_path(app.doctreedir)):
+            path.unlink(missing_ok=True)
+
+
 def setup(app: Sphinx) -> None:
     app.connect("builder-inited", before_reading)  # after .notebooks.hooks.start_kernels (priority 400)
     app.connect("build-finished", after_building)
+    app.connect("build-finished", forget_failed_build)

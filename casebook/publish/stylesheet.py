@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import os
 import re
 from collections.abc import Iterable
@@ -294,6 +295,9 @@ def icon_font(face: _FontFace, icons: set[int], target: Path) -> str:
     keep = icons & mapped
     if not keep:
         return ""
+    # kaleido's logging (logistro) sets the root logger to INFO in the build's process; fontTools
+    # would then print some fifty lines of its subsetting into every build's output
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = []

@@ -26,12 +26,25 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from ..case import Case
+from ..case import Case, load
 from ..case.schema import WORK_TYPE_LABELS, WORK_TYPES
 from ..style import WORK_COLOURS
+
+TABLES = ("framework", "actors", "institutional_work")
+"""What a code book is made of: the framework, the actor groups and, in the descriptions of the
+types of work, the activities of Table 1 when there are some."""
+
+
+def load_codebook(root: Path | str | None) -> Case:
+    """The case in ``root`` as far as its code book needs it: its framework and actor groups,
+    valid and not empty, and its activities if any; the rest (the coding, the analysis) may be
+    missing or unfinished, as it is before any coding. CaseError lists what is wrong there."""
+    return load(root, only=TABLES, may_be_empty=("institutional_work",))
+
 
 GUID_NAMESPACE = uuid.UUID("6f1c1d2e-5a7b-5c3e-9f40-7d2b8e1a4c90")
 """Fixed namespace of every GUID the export makes; never change it, or GUIDs change."""

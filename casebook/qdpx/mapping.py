@@ -409,11 +409,11 @@ def report_unmapped_codes(
     report: Report,
     entries: list[Entry] | None = None,
 ) -> None:
-    """Each code of the project outside the code book, with how many codings were left out with it
-    (and the code book's name closest to it)."""
+    """Each code of the project outside the code book that codes something, with how many codings
+    were left out with it (and the code book's name closest to it)."""
     index = CodeIndex(entries or [])
     for code_guid, code_path in project_codes(project):
-        if code_guid not in mapped:
+        if code_guid not in mapped and used[code_guid]:  # a code nothing was coded with loses nothing
             report.leave_out("Code", code_guid, index.outside("/".join(code_path), used[code_guid]))
 
 

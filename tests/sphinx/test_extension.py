@@ -50,13 +50,22 @@ class Book:
             raise error
         return log
 
-    def attempt(self, **config) -> tuple[str, Exception | None]:
-        """Build the HTML; return what Sphinx logged, and the error that stopped it (if one did)."""
+    def attempt(self, strict: bool = False, **config) -> tuple[str, Exception | None]:
+        """Build the HTML; return what Sphinx logged, and the error that stopped it (if one did).
+        ``strict``: as make builds, warnings are errors and every one is reported (-W --keep-going)."""
         status, warning = io.StringIO(), io.StringIO()
-        app = SphinxTestApp("html", srcdir=self.src, confoverrides=config, status=status, warning=warning)
+        app = SphinxTestApp(
+            "html",
+            srcdir=self.src,
+            confoverrides=config,
+            status=status,
+            warning=warning,
+            warningiserror=strict,
+            keep_going=strict,
+        )
         try:
             app.build()
-            error = None
+            error = None if app.statuscode == 0 else RuntimeError(f"the build failed ({app.statuscode})")
         except Exception as stopped:  # noqa: BLE001  (returned to the test, which asserts on it)
             error = stopped
         finally:
@@ -131,18 +140,33 @@ def test_a_missing_or_stray_passage_anchor_is_named_by_file_row_and_column(book)
     assert f"index.md: WARNING: the anchor {{#passage-nowhere}} names no passage of {book.case / PASSAGES}" in log
 
 
+def test_a_failed_build_stays_failed_until_its_cause_is_fixed(book):
+    """Built as make builds (-W --keep-going): a build that warned leaves nothing a second
+    build with nothing changed could skip its checks on; once fixed, the problem is gone."""
+    passages = list(casebook.load(book.case).passages["id"])
+    anchored(book, passages[1:])
+    line = row_of(book.case, PASSAGES, "id", passages[0])
+    missing = f"{book.case / PASSAGES}:{line}:id: passage {passages[0]!r} has no paragraph anchor"
+    for attempt in ("first", "again, unchanged"):
+        log, error = book.attempt(strict=True, casebook_passage_anchors=True)
+        assert error is not None, f"the {attempt} build succeeded"
+        assert log.count(missing) == 1, (attempt, log[-3000:])
+    anchored(book, passages)
+    log, _ = book.attempt(strict=True, casebook_passage_anchors=True)  # (alabaster warns of the notice)
+    assert "reading sources" in log and "has no paragraph anchor" not in log, log[-3000:]
+
+
 def test_a_claim_no_paragraph_states_is_named_by_file_row_and_column(book):
     """With active citation, every claim must be stated by an anchored paragraph; and a claim
     stated without its entry in an Evidence appendix (this book has none) is an error too."""
     case = casebook.load(book.case)
     first = str(case.institutional_work["id"].iloc[0])
-    passages = list(case.passages["id"])
-    anchored(book, passages)
-    evidence = book.case / "evidence.csv"
-    rows = evidence.read_text(encoding="utf-8").splitlines(keepends=True)
-    kept = [r for r in rows if not (r.startswith(f"activity,{first},passage,"))]
-    assert len(kept) < len(rows)
-    evidence.write_text("".join(kept), encoding="utf-8")
+    evidence = case.evidence
+    stating = set(evidence[(evidence["claim_id"] == first) & (evidence["evidence_type"] == "passage")]["evidence_id"])
+    assert stating
+    anchored(
+        book, [p for p in case.passages["id"] if p not in stating]
+    )  # (its passages' paragraphs are not in the book)
     log, _ = book.attempt(casebook_active_citation=True)  # (the markers without entries stop it later)
     line = row_of(book.case, "institutional_work.csv", "id", first)
     assert re.search(

@@ -277,16 +277,22 @@ def test_cli_exports_project_and_code_book(tmp_path: Path, capsys: pytest.Captur
     assert "wrote" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["export-qdpx", "export-qdc"])
+@pytest.mark.parametrize(
+    "command, file, key, column",
+    [
+        ("export-qdpx", "excerpts.csv", "q01", "interviewee"),
+        ("export-qdc", "actors.csv", "eu-central", "level"),  # (a code book needs only the framework and actor groups)
+    ],
+)
 def test_cli_export_of_invalid_data_exits_nonzero_with_the_problem_list(
-    command: str, case_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    command: str, file: str, key: str, column: str, case_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    row = row_of(case_copy, "excerpts.csv", "id", "q01")
-    set_cell(case_copy, "excerpts.csv", row, "interviewee", "\u0412")  # Cyrillic Ve, looks like B
+    row = row_of(case_copy, file, "id", key)
+    set_cell(case_copy, file, row, column, "\u0412")  # Cyrillic Ve, looks like B
     out = tmp_path / f"case.{command.removeprefix('export-')}"
     assert main([command, str(out), "--data", str(case_copy)]) == 1
     err = capsys.readouterr().err
-    assert "excerpts.csv" in err and "problem" in err and "Traceback" not in err
+    assert file in err and "problem" in err and "Traceback" not in err
     assert not out.exists()
 
 

@@ -129,6 +129,16 @@ def test_its_book_shows_its_own_tables_and_figure(pages):
     assert tables.institutional_work(teaching).caption in table1
 
 
+@pytest.mark.built
+def test_its_book_speaks_of_its_case_study_and_one_author_never_of_an_article(pages):
+    """The teaching case's datapackage.json says "analysis": "case study", "authors": "one"."""
+    text = " ".join(pages.values())
+    assert "paragraph 2 of the case study" in text and "The author's synthesis" in text
+    assert "the case study's analysis alone" in text
+    for turin in ("of the article", "The authors'", "the authors'", "the article's"):
+        assert turin not in text, turin
+
+
 @pytest.mark.pdf
 def test_every_page_of_its_pdf_says_the_case_is_fictional():
     if not PDF.is_file():
@@ -147,9 +157,10 @@ def test_every_page_of_its_pdf_says_the_case_is_fictional():
 
 def test_the_teaching_case_readme_carries_the_current_data_dictionary():
     from casebook.case.dictionary import markdown
+    from casebook.case.wording import Wording
 
     info = case.about(TEACHING)
-    body = markdown(info.title, info.description).split("## Rules every file follows", 1)[1]
+    body = markdown(info.title, info.description, Wording.of(info)).split("## Rules every file follows", 1)[1]
     readme = (TEACHING / "README.md").read_text(encoding="utf-8")
     refresh = "python -m casebook dictionary --case examples/teaching-case"
     assert readme.endswith(body), f"refresh the dictionary part: {refresh}"
