@@ -8,19 +8,14 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import paths
 from .case import Case, CaseError, about, check, default_data_dir, load
 from .case.dictionary import markdown
-from .case.folder import refusal, shipped
 from .case.rules import NAMED_CODERS
 from .case.wording import Wording
 from .newcase import FolderNotEmpty, create
 from .publish.notebooks.prefetch import start_ahead
-
-if TYPE_CHECKING:
-    from .qdpx.reader import Report
 
 # Each command imports what it needs when it runs (deferred): ``casebook check`` runs in every
 # commit's hooks, and ``casebook build`` must fork its kernels before Sphinx loads.
@@ -143,76 +138,15 @@ def _share(text: str) -> float:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .qdpx import FolderInUse, NotAProject, import_project  # deferred: lxml and pandas
+    from .qdpx.commands import import_qdpx  # deferred: lxml and pandas
 
-    folder = Path(args.case_dir)
-    why = shipped(folder) if args.force else None
-    if why:
-        print(refusal(folder, why), file=sys.stderr)
-        return 1
-    try:
-        report = import_project(
-            Path(args.project),
-            folder,
-            codebook=args.codebook,
-            force=args.force,
-            offsets=args.offsets,
-            protected=default_data_dir(),
-            align=args.align,
-            named_coders=args.named_coders,
-        )
-    except (NotAProject, FolderInUse) as error:
-        print(error, file=sys.stderr)
-        return 1
-    return _imported(report, folder)
+    return import_qdpx(args)
 
 
 def _import_segments(args: argparse.Namespace) -> int:
-    from .qdpx import FolderInUse, NotAProject  # deferred: lxml and pandas
-    from .qdpx.segments import COLUMNS, NotATable, import_segments
+    from .qdpx.commands import import_segments_table  # deferred: lxml and pandas
 
-    given = dict(c.partition("=")[::2] for c in args.column)
-    if any(role not in COLUMNS or not name for role, name in given.items()):
-        print(f"--column takes ROLE=NAME, ROLE one of {', '.join(COLUMNS)}: e.g. --column text=Quote", file=sys.stderr)
-        return 2
-    folder = Path(args.case_dir)
-    why = shipped(folder) if args.force else None
-    if why:
-        print(refusal(folder, why), file=sys.stderr)
-        return 1
-    try:
-        report = import_segments(
-            Path(args.file),
-            folder,
-            codebook=args.codebook,
-            documents=args.document,
-            given=given,
-            named_coders=args.named_coders,
-            force=args.force,
-            protected=default_data_dir(),
-        )
-    except (NotATable, NotAProject, FolderInUse) as error:
-        print(error, file=sys.stderr)
-        return 1
-    return _imported(report, folder)
-
-
-def _imported(report: Report, folder: Path) -> int:
-    """Print what an import made and left out, then what remains to fill in (``check``)."""
-    from .qdpx.importer import summary  # deferred: lxml, loaded by the import that called this
-
-    for line in summary(report):
-        print(line)
-    print(f"wrote {len(report.written)} files into {folder}")
-    _, problems = check(folder)
-    if problems:
-        print(
-            f"\n{len(problems)} thing(s) remain to fill in before the book can be built (python -m casebook check"
-            f" {folder}):"
-        )
-        for problem in problems:
-            print(f"  {problem}")
-    return 0
+    return import_segments_table(args)
 
 
 def _build(args: argparse.Namespace) -> int:
