@@ -69,7 +69,7 @@ class Benchmarks(Directive):
         reader = benchmarks.reader_rows(results)
         if reader:
             out += [
-                nodes.rubric(text="Reading on a phone"),
+                _subheading("Reading on a phone"),
                 nodes.paragraph(text=benchmarks.reader_line(results) + " " + benchmarks.READER_TARGETS),
                 _table(list(benchmarks.READER_HEADER), reader, [30, 12, 12, 11, 14, 9, 12]),
             ]
