@@ -260,3 +260,27 @@ def test_the_stylesheet_keeps_what_the_theme_s_scripts_add_to_a_page() -> None:
     for selector in (".tooltip-inner", ".dropdown-menu.show", ".dropdown-menu-dark", "span.highlighted"):
         assert selector in css, selector
     assert ".fa-bicycle" not in css and ".sd-card" not in css  # an icon and a component nothing shows
+
+
+TEACHING_HTML = HTML.parent / "cases" / "teaching-case" / "_build" / "html"
+
+
+def test_the_teaching_case_s_book_loads_as_little_as_this_one() -> None:
+    """The generic book any fork builds (examples/case-book, here the teaching case) gets the
+    same treatment from the package: one stylesheet, no blocking script, no icon script, its
+    Figure 1 page with the loader and without plotly.js, every first visit under 400 KB as sent."""
+    if not (TEACHING_HTML / "index.html").is_file():
+        pytest.skip(f"{TEACHING_HTML} is not built (make book CASE=examples/teaching-case)")
+    pages = [p for p in sorted(TEACHING_HTML.glob("*.html")) if 'http-equiv="Refresh"' not in p.read_text()[:2000]]
+    loads = {p.name: resources(p) for p in pages}
+    assert "figure-1.html" in loads and "evidence.html" in loads
+    static = TEACHING_HTML / "_static"
+    assert [n for n, found in loads.items() if (static / LOADER).resolve() in found] == ["figure-1.html"]
+    assert not [n for n, found in loads.items() if (static / SCRIPT).resolve() in found]
+    assert not [n for n, found in loads.items() if any(r.name.startswith("fontawesome") for r in found)]
+    for page in pages:
+        tree = head(page)
+        assert [h.rsplit("/", 1)[-1] for h in tree.xpath('link[contains(@rel, "stylesheet")]/@href')] == [STYLESHEET]
+        assert all(s.get("defer") is not None or s.get("type") == "module" for s in tree.xpath("script[@src]"))
+    visits = {p.name: sent(p) + sum(sent(r) for r in loads[p.name]) for p in pages}
+    assert not {n: f"{b / KB:.0f} KB" for n, b in visits.items() if b > FIRST_VISIT}
