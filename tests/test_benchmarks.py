@@ -145,6 +145,29 @@ def test_a_measurement_records_its_repeats_and_whether_it_meets_its_target(bench
     assert stopped["met"] is False
 
 
+def test_a_run_of_some_groups_keeps_the_others_results(bench):
+    """make bench's --only (say the page weight) replaces only what it measured: the builds,
+    the synthetic cases and the reading test stay as the last full run left them, dated."""
+    previous = {**SAMPLE, "reader": READER, "page_weight": {"shared_bytes": 2_500_000}}
+    weight = bench.measurement("page_weight_text_max", "Heaviest text page", "KB", [80.0], "weight")
+    now = {
+        "settings": {"groups": ["weight"]},
+        "measurements": {"page_weight_text_max": weight},
+        "synthetic": [],
+        "page_weight": {"shared_bytes": 140_000},
+        "reader": {},
+        "notes": ["Median of the repeats."],
+    }
+    merged = bench.keep_unmeasured(json.loads(json.dumps(now)), previous)
+    assert list(merged["measurements"]) == [*SAMPLE["measurements"], "page_weight_text_max"]
+    assert merged["synthetic"] == SAMPLE["synthetic"] and merged["reader"] == READER
+    assert merged["page_weight"] == {"shared_bytes": 140_000}
+    assert merged["notes"][-1] == "Builds, synthetic cases: measured 2026-11-25T10:00:00+00:00 at commit 0123456789ab."
+    everything = {**now, "settings": {"groups": list(bench.GROUPS)}}
+    assert bench.keep_unmeasured(json.loads(json.dumps(everything)), previous) == everything
+    assert bench.keep_unmeasured(json.loads(json.dumps(now)), None) == now
+
+
 def test_pytest_and_build_logs_are_read(bench, tmp_path):
     assert bench.pytest_counts("...\n4 failed, 136 passed, 5 skipped, 142 deselected in 59.96s\n") == {
         "passed": 136,
