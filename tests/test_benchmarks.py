@@ -250,7 +250,7 @@ def test_the_directive_renders_results_and_their_absence(tmp_path):
     assert "Reading on a phone" not in text
     (tmp_path / "benchmarks" / "results.json").write_text(json.dumps({**SAMPLE, "reader": READER}), encoding="utf-8")
     text = render(tmp_path)
-    assert "Reading on a phone" in text and "turin: chapters/evidence.html" in text and "6.38 s → 1.54 s" in text
+    assert "Reading on a phone" in text and "turin: chapters/evidence" in text and "6.38 → 1.54\u00a0s" in text
 
 
 READER = {
@@ -299,20 +299,20 @@ def test_the_book_shows_how_each_page_reads_on_a_phone(tmp_path):
     rows = benchmarks.reader_rows(results)
     assert rows == [
         [
-            "turin: chapters/evidence.html",
+            "turin: chapters/evidence",
             "50 → 97",
-            "6.38 s → 1.54 s",
+            "6.38 → 1.54\u00a0s",
             "0.000 → 0.001",
-            "863 KB → 79.0 KB",
+            "863 → 79.0\u00a0KB",
             "28 → 11",
             "yes",
         ],
         [
-            "turin: chapters/06-discussion.html",
+            "turin: chapters/06-discussion",
             "88",
-            "2.61 s",
+            "2.61\u00a0s",
             "0.000",
-            "92.8 KB",
+            "92.8\u00a0KB",
             "12",
             "MISS: performance, largest paint",
         ],
@@ -321,5 +321,5 @@ def test_the_book_shows_how_each_page_reads_on_a_phone(tmp_path):
     assert "3 runs of every page" in line and "gzip" in line and "load average during the runs 0.4–1.2" in line
     assert "before → after" in line
     text = benchmarks.markdown(results)
-    assert "| turin: chapters/evidence.html | 50 → 97 |" in text and "performance at least 90" in text
+    assert "| turin: chapters/evidence | 50 → 97 |" in text and "performance at least 90" in text
     assert benchmarks.reader_rows(SAMPLE) == [] and "Page | Performance" not in benchmarks.markdown(SAMPLE)
