@@ -2,7 +2,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 # jupyter-book build, with the kernels of the notebooks a change makes stale started first
-# (casebook/publish/kernels.py); any jupyter-book build option passes through.
+# (casebook/publish/notebooks/prefetch.py); any jupyter-book build option passes through.
 JB     := $(VENV)/bin/python -m casebook build
 CASE   ?= data
 STRICT := -W -n --keep-going
@@ -25,9 +25,12 @@ else
   BUILD_ROOT := _build/cases/$(notdir $(abspath $(CASE)))
   FIGURES    := $(BUILD_ROOT)/_build/figures
 endif
-# The case's name (its datapackage.json) names the downloads the site offers and the release
-# bundle; casebook/publish/casemeta.py links the pages to the same names.
-NAME := $(shell python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' $(CASE)/datapackage.json 2>/dev/null || echo case)
+# The case's name (its datapackage.json, else its folder's) names the downloads the site offers
+# and the release bundle: asked of the package (casebook/paths.py), which names them for the
+# pages too. Expanded when a recipe runs, after setup has made the virtual environment.
+PDF_NAME  = $(shell $(PY) -m casebook name $(CASE) --file pdf)
+QDPX_NAME = $(shell $(PY) -m casebook name $(CASE) --file qdpx)
+BUNDLE    = $(shell $(PY) -m casebook name $(CASE) --file bundle)
 OUT  := $(BUILD_ROOT)/_build
 HTML := $(OUT)/html
 # The notebooks take Figure 1's SVG from here when it shows the current figure (casebook.figures).
@@ -52,11 +55,7 @@ HTML_STAMP := $(HTML)/.casebook-built
 PDF_FILE   := $(OUT)/typst/book.pdf
 BOOK_STAMP := $(OUT)/.casebook-book-built
 
-PDF_NAME  := $(NAME).pdf
-QDPX_NAME := $(NAME).qdpx
-DATA_NAME := $(NAME)-data.zip
-
-.PHONY: help setup lock check figures html pdf book preview test test-fast lint verify audit dist bench clean
+.PHONY: help setup lock check figures html pdf book preview test test-books test-unbuilt test-fast lint verify audit dist bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -99,18 +98,33 @@ preview: setup  ## a live preview for authors on http://127.0.0.1:8000 (PORT=...
 	$(PY) scripts/preview.py --html $(HTML) --port $(PORT) --watch $(WATCH) $(CASE) casebook \
 	  --build "$(MAKE) --no-print-directory html CASE=$(CASE)"
 
-test: setup  ## nbval on the notebooks, then build HTML and PDF (Turin and the teaching case), then every test
+# The tests come in three tiers (tests/unit: no build; tests/sphinx: a small fixture book; tests/built:
+# the built books, marked built, pdf or browser). make test runs the notebooks and builds both
+# books while the first two tiers run beside them, then the third, JOBS processes side by side
+# (a file's tests on one process: those of a file share what their fixtures built).
+JOBS   ?= 2
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+BUILT  := built or pdf or browser
+
+test: setup  ## nbval and both books (Turin, the teaching case) beside the tests that need no build, then the tests of the built books
 	@mkdir -p _build
-	$(PY) -m pytest --nbval chapters -p no:cacheprovider --junitxml=_build/nbval.xml
-	CASEBOOK_DATA=$(abspath $(TEACHING_CASE)) $(PY) -m pytest --nbval examples/case-book -p no:cacheprovider
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-books test-unbuilt
+	$(PYTEST) -m "$(BUILT)" -n $(JOBS) --dist loadfile
+
+test-books: setup  # (make test's first lane) nbval on the notebooks, then both books
+	@mkdir -p _build
+	$(PYTEST) --nbval chapters --junitxml=_build/nbval.xml
+	CASEBOOK_DATA=$(abspath $(TEACHING_CASE)) $(PYTEST) --nbval examples/case-book
 	$(MAKE) --no-print-directory book
 	$(MAKE) --no-print-directory book CASE=$(TEACHING_CASE)
-	$(PY) -m pytest tests
 
-test-fast: setup  ## the tests that need no built book
-	$(PY) -m pytest -m "not built and not pdf and not browser"
+test-unbuilt: setup  # (make test's second lane) the tests that need no built book, side by side too
+	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS) --dist loadfile
 
-lint: setup  ## ruff, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
+test-fast: setup  ## the tests that need no built book (tests/unit and tests/sphinx), JOBS processes side by side
+	$(PYTEST) -m "not ($(BUILT))" -n $(JOBS) --dist loadfile
+
+lint: setup  ## ruff, mypy, whitespace and data checks: every pre-commit hook on every tracked file (needs git)
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/pre-commit run --all-files
 
 verify: setup  ## re-execute every notebook from data/ and compare tables, figure data and outputs with the committed ones
@@ -120,10 +134,10 @@ audit: html  ## the fidelity audit: every paragraph of prose and every data summ
 	$(PY) scripts/audit.py check
 
 dist: book  ## the release bundle dist/<case name>.zip (RO-Crate inside); CASE=folder for another case
-	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(NAME).zip --add $(HTML)/$(QDPX_NAME)
+	$(PY) -m casebook dist --book $(SOURCE) --build $(OUT) --data $(CASE) --out dist/$(BUNDLE) --add $(HTML)/$(QDPX_NAME)
 
 bench: setup  ## time what the user runs (make html, make book) beside a bare Jupyter Book, tests, large synthetic cases and every page on a phone (Lighthouse), in a copy (_build/.bench): benchmarks/results.json; REPEAT=3
-	$(PY) scripts/bench.py --repeat $(REPEAT)
+	$(PY) -m scripts.bench --repeat $(REPEAT)
 
 clean:  ## remove everything the build made
 	rm -rf _build dist

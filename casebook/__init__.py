@@ -5,8 +5,7 @@
 >>> case.actors                        # a pandas DataFrame (a copy; the case is read-only)
 """
 
-from .case import Case, CaseError, default_data_dir, load
-from .validate import Problem, check
+from .case import Case, CaseError, Problem, check, default_data_dir, load
 
 __all__ = ["Case", "CaseError", "Problem", "check", "default_data_dir", "load"]
 __version__ = "0.1.0"

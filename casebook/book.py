@@ -11,42 +11,10 @@ from functools import cache
 from pathlib import Path
 
 from . import content
-from .case import Case, default_data_dir, load
-from .content import Content, Inline
-
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-    " fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
-
-
-class Linked(str):
-    """Text that carries a link to show after it: an evidence number ("E3") leading to the
-    place labelled ``label``. It compares and prints as its text, so tables and tests see
-    the data unchanged; only the displayed content adds the link."""
-
-    mark: str
-    label: str
-
-    def __new__(cls, text: str, mark: str, label: str) -> Linked:
-        obj = super().__new__(cls, text)
-        obj.mark, obj.label = mark, label
-        return obj
-
-
-def inline(item: str) -> list[Inline]:
-    """An item as inline content: its text, then its link if it has one (the link alone
-    when the text is the link's own mark, "E3")."""
-    text = str.__str__(item)
-    if not isinstance(item, Linked):
-        return [text]
-    link = content.ref(item.label, item.mark)
-    return [link] if text == item.mark else [text, " ", link]
-
-
-def number_word(n: int) -> str:
-    """``9`` -> ``"nine"``: numbers up to twenty in words, larger ones in digits."""
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
+from .case import Case, about, default_data_dir, load
+from .content import Content, inline
+from .paths import DEPENDENCY_LOG_ENV
+from .wording import attribution_text, number_word
 
 
 class Plain(str):
@@ -59,12 +27,6 @@ class Plain(str):
 def bullet_list(items: list[str] | tuple[str, ...]) -> Content:
     """Items as a bullet list (linked items end with their link)."""
     return content.show(content.bullets(inline(item) for item in items))
-
-
-DEPENDENCY_LOG_ENV = "CASEBOOK_DEPENDENCY_LOG"
-"""Set by the book's build (:mod:`casebook.publish.dependencies`) while a notebook runs: the
-file where :func:`case` records, one key a line, each table the notebook reads, so the
-build re-runs the notebook when, and only when, one of those tables changes."""
 
 
 def dependency_key(root: Path, name: str) -> str:
@@ -121,11 +83,6 @@ def attribution(case: Case, interviewee: str) -> str:
     return attribution_text(interviewee, str(people.loc[interviewee, "short_organization"]))
 
 
-def attribution_text(interviewee: str, organisation: str) -> str:
-    """The credit line itself, for callers that already hold the interviewee's organisation."""
-    return f"Interviewee {interviewee}, {organisation}"
-
-
 def quote(excerpt: str, case_: Case | None = None) -> Content:
     """A published interview quote as a block quote with its attribution, exactly as stored."""
     case_ = case_ or case()
@@ -175,7 +132,7 @@ def glue_facts(case_: Case | None = None) -> dict[str, str]:
 
     In a Markdown cell of the same notebook: ``{glue:text}`n_interviewees_word```.
     """
-    from myst_nb import glue
+    from myst_nb import glue  # deferred: myst-nb and IPython's display, needed only to glue
 
     values = facts(case_)
     for key, value in values.items():
@@ -186,8 +143,6 @@ def glue_facts(case_: Case | None = None) -> dict[str, str]:
 def overview(case_: Case | None = None) -> Content:
     """The landing page of a book made for any case folder: the case's notice (if its
     ``datapackage.json`` has one), its description, and what the folder holds, counted."""
-    from .case import about
-
     case_ = case_ or case()
     info = about(case_.root)
     blocks = []

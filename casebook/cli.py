@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import atexit
+import logging
 import os
 import sys
 from pathlib import Path
 
-from .case import Case, CaseError, default_data_dir, load
-from .validate import check
+from . import paths
+from .case import Case, CaseError, about, check, default_data_dir, load
+from .case.dictionary import markdown
+from .newcase import FolderNotEmpty, create
+from .publish.notebooks.prefetch import start_ahead
+
+# Each command imports what it needs when it runs (deferred): ``casebook check`` runs in every
+# commit's hooks, and ``casebook build`` must fork its kernels before Sphinx loads.
 
 
 def _case(args: argparse.Namespace) -> Case:
@@ -29,18 +37,25 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dictionary(args: argparse.Namespace) -> int:
-    from .case import about
-    from .dictionary import markdown
+def _name(args: argparse.Namespace) -> int:
+    name = about(Path(args.case) if args.case else default_data_dir()).name
+    print(
+        paths.bundle(name)
+        if args.file == "bundle"
+        else getattr(paths.downloads(name), args.file)
+        if args.file
+        else name
+    )
+    return 0
 
+
+def _dictionary(args: argparse.Namespace) -> int:
     info = about(Path(args.case) if args.case else default_data_dir())
     sys.stdout.write(markdown(info.title, info.description))
     return 0
 
 
 def _init(args: argparse.Namespace) -> int:
-    from .newcase import FolderNotEmpty, create
-
     try:
         written = create(Path(args.folder), Path(args.source) if args.source else None)
     except (FolderNotEmpty, FileNotFoundError) as error:
@@ -52,7 +67,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _figures(args: argparse.Namespace) -> int:
-    from .figures import write_static
+    from .figures import write_static  # deferred: plotly
 
     written = write_static(_case(args), args.out, force=args.force)
     for path in written.values():
@@ -63,12 +78,11 @@ def _figures(args: argparse.Namespace) -> int:
 
 
 def _dist(args: argparse.Namespace) -> int:
-    from . import release
-    from .figures import FIGURES_ENV
+    from .reproducibility import release  # deferred: PyYAML and lxml
 
     project = Path(args.project).resolve()
     extra = [Path(p) for p in args.add]
-    figures = args.figures or os.environ.get(FIGURES_ENV)
+    figures = args.figures or os.environ.get(paths.FIGURES_ENV)
     try:
         out = release.write(
             project,
@@ -90,7 +104,8 @@ def _dist(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from . import qdpx, release
+    from . import qdpx  # deferred: lxml and pandas
+    from .reproducibility import release
 
     case = _case(args)
     write = {
@@ -103,8 +118,19 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _share(text: str) -> float:
+    """A share between 0 (exclusive) and 1, as --align takes it."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is no share between 0 and 1 (0.8 is 80 %)")
+    return value
+
+
 def _import(args: argparse.Namespace) -> int:
-    from .qdpx import FolderInUse, NotAProject, import_project
+    from .qdpx import FolderInUse, NotAProject, import_project  # deferred: lxml and pandas
     from .qdpx.importer import summary
 
     folder = Path(args.case_dir)
@@ -116,6 +142,8 @@ def _import(args: argparse.Namespace) -> int:
             force=args.force,
             offsets=args.offsets,
             protected=default_data_dir(),
+            align=args.align,
+            named_coders=args.named_coders,
         )
     except (NotAProject, FolderInUse) as error:
         print(error, file=sys.stderr)
@@ -136,14 +164,12 @@ def _import(args: argparse.Namespace) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     """``jupyter-book build`` (the options after SOURCE passed on as given), with the kernels
-    of the notebooks the change makes stale started first (casebook.publish.kernels)."""
-    from .publish.kernels import start_ahead
-
+    of the notebooks the change makes stale started first (casebook.publish.notebooks.prefetch)."""
     options = argparse.ArgumentParser(add_help=False)
     options.add_argument("--path-output")
     output = options.parse_known_args(args.jupyter_book)[0].path_output or args.source
-    start_ahead(Path(output) / "_build" / ".doctrees")  # where Jupyter Book keeps the doctrees
-    from jupyter_book.cli.main import main as jupyter_book
+    start_ahead(paths.doctrees(output))
+    from jupyter_book.cli.main import main as jupyter_book  # deferred: Sphinx, loaded after the fork
 
     try:
         jupyter_book(["build", args.source, *args.jupyter_book], prog_name="jupyter-book")
@@ -158,9 +184,6 @@ def _exit_now(code: int) -> None:
     """Exit without freeing the build's objects one by one, which takes Python about a second
     after a book is built; everything an exit does for the program itself is still done: the
     exit handlers (the kernels are waited for there), logging's and the streams' flushes."""
-    import atexit
-    import logging
-
     atexit._run_exitfuncs()
     logging.shutdown()
     sys.stdout.flush()
@@ -169,7 +192,7 @@ def _exit_now(code: int) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .verify import verify
+    from .reproducibility.verify import verify  # deferred: nbformat, nbclient, plotly
 
     checks = verify(Path(args.project).resolve(), Path(args.data).resolve() if args.data else None)
     for result in checks:
@@ -181,7 +204,7 @@ def _verify(args: argparse.Namespace) -> int:
 
 def _reliability(args: argparse.Namespace) -> int:
     """Agreement between the coders of a case (casebook.reliability); writes nothing."""
-    from .reliability import lines, reliability
+    from .reliability import lines, reliability  # deferred: krippendorff and numpy
 
     root = Path(args.case) if args.case else default_data_dir()
     print("\n".join(lines(reliability(load(root)), str(root))))
@@ -190,7 +213,7 @@ def _reliability(args: argparse.Namespace) -> int:
 
 def _robustness(args: argparse.Namespace) -> int:
     """Which claims rest on one interviewee, organisation or actor group (casebook.robustness)."""
-    from .robustness import DIMENSIONS, UnknownSource, lines
+    from .robustness import DIMENSIONS, UnknownSource, lines  # deferred: pandas
 
     root = Path(args.case) if args.case else default_data_dir()
     dimension = value = None
@@ -227,6 +250,14 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("folder", help="the folder to create (must not hold files yet)")
     i.add_argument("--from", dest="source", help="copy this case folder instead (e.g. examples/teaching-case)")
     i.set_defaults(run=_init)
+    n = sub.add_parser(
+        "name",
+        help="print the case's name (its datapackage.json; else its folder's), or the name of one of its files",
+        description="What the Makefile asks: the name that names a case's downloads and release bundle.",
+    )
+    n.add_argument("case", nargs="?", help="case folder (default: $CASEBOOK_DATA or data/)")
+    n.add_argument("--file", choices=["pdf", "qdpx", "data", "bundle"], help="the name of this file instead")
+    n.set_defaults(run=_name)
     d = sub.add_parser("dictionary", help="print the data dictionary (data/README.md) made from the schema")
     d.add_argument("--case", help="title it for this case folder (default: the book's own case)")
     d.set_defaults(run=_dictionary)
@@ -278,6 +309,20 @@ def parser() -> argparse.ArgumentParser:
         default="auto",
         help="how the project counts text positions: code points as REFI-QDA says, or UTF-16 units as"
         " NVivo does (auto: by the project's origin)",
+    )
+    m.add_argument(
+        "--align",
+        type=_share,
+        default=0.8,
+        metavar="SHARE",
+        help="two coders' selections are one segment when they have at least this share of the shorter in common"
+        " (default 0.8: 80%%)",
+    )
+    m.add_argument(
+        "--named-coders",
+        action="store_true",
+        help="name coders by their user names in the project, not c1, c2 (the case's datapackage.json then says"
+        ' "named_coders": true)',
     )
     m.set_defaults(run=_import)
     e = sub.add_parser("export-data", help="write the case folder (CSV files and datapackage.json) as a zip")

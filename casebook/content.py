@@ -51,6 +51,30 @@ def code(text: str) -> dict[str, Any]:
     return {"code": text}
 
 
+class Linked(str):
+    """Text that carries a link to show after it: an evidence number ("E3") leading to the
+    place labelled ``label``. It compares and prints as its text, so tables and tests see
+    the data unchanged; only the displayed content adds the link."""
+
+    mark: str
+    label: str
+
+    def __new__(cls, text: str, mark: str, label: str) -> Linked:
+        obj = super().__new__(cls, text)
+        obj.mark, obj.label = mark, label
+        return obj
+
+
+def inline(item: str) -> list[Inline]:
+    """An item as inline content: its text, then its link if it has one (the link alone
+    when the text is the link's own mark, "E3")."""
+    text = str.__str__(item)
+    if not isinstance(item, Linked):
+        return [text]
+    link = ref(item.label, item.mark)
+    return [link] if text == item.mark else [text, " ", link]
+
+
 def paragraph(*content: Inline, label: str | None = None, classes: Sequence[str] = ()) -> Block:
     """A paragraph; with ``label`` it is a target other pages can link to."""
     block: Block = {"type": "paragraph", "content": list(content)}

@@ -11,16 +11,17 @@ for each piece of evidence, the claims that use it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
 from . import content
-from .book import attribution_text
 from .case import Case
-from .schema import CLAIM_TABLES
+from .case.schema import CLAIM_TABLES
+from .wording import attribution_text
 
 SHOWN_IN = {"activity": "Table 1", "finding": "Table 3", "relation": "Figure 1"}
-"""Where the book shows each kind of claim (of :data:`casebook.schema.CLAIM_TABLES`)."""
+"""Where the book shows each kind of claim (of :data:`casebook.case.schema.CLAIM_TABLES`)."""
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _sources(case: Case) -> dict[tuple[str, str | None], Source]:
         kind = str(row.evidence_type)
         ident = None if pd.isna(row.evidence_id) else str(row.evidence_id)
         note = None if pd.isna(row.note) else str(row.note)
-        said = {"support": str(row.support), "note": note}
+        said: dict[str, Any] = {"support": str(row.support), "note": note}
         if kind == "excerpt":
             q = quotes[ident]
             who = str(q["interviewee"])

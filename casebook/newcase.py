@@ -9,14 +9,13 @@ Never writes into a folder that already holds files.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import shutil
+import tempfile
 from pathlib import Path
 
-from . import schema
-from .dictionary import markdown
+from .case import check, load, schema
+from .case.folder import README, in_use, set_cell, write_case
+from .paths import DESCRIPTOR
 
 
 class FolderNotEmpty(Exception):
@@ -26,38 +25,20 @@ class FolderNotEmpty(Exception):
 def create(folder: Path | str, source: Path | str | None = None) -> list[Path]:
     """Make the case folder ``folder`` (blank, or a copy of ``source``); return the files written."""
     folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    if in_use(folder):
         raise FolderNotEmpty(f"{folder}: already exists and is not an empty folder; choose a new one")
-    names = [schema.DESCRIPTOR_NAME] + [r.path for r in schema.resources_()]
-    if source is not None:
-        source = Path(source)
-        missing = [n for n in names if not (source / n).is_file()]
-        if missing:
-            raise FileNotFoundError(f"{source}: not a case folder, missing {', '.join(missing)}")
+    if source is None:
+        return write_case(folder, f"The case in {folder.name}", "What the case is about: fill this in.")
+    source = Path(source)
+    names = [DESCRIPTOR] + [r.path for r in schema.all_resources()]
+    missing = [n for n in names if not (source / n).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{source}: not a case folder, missing {', '.join(missing)}")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    if source is not None:
-        for name in names + (["README.md"] if (source / "README.md").is_file() else []):
-            shutil.copyfile(source / name, folder / name)
-            written.append(folder / name)
-        return written
-    descriptor = schema.descriptor()
-    descriptor.update(
-        name=folder.resolve().name.lower().replace(" ", "-") or "my-case",
-        title=f"The case in {folder.name}",
-        description="What the case is about: fill this in.",
-    )
-    (folder / schema.DESCRIPTOR_NAME).write_text(
-        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    written.append(folder / schema.DESCRIPTOR_NAME)
-    for res in schema.resources_():
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerow(res.field_names)
-        (folder / res.path).write_text(buffer.getvalue(), encoding="utf-8")
-        written.append(folder / res.path)
-    (folder / "README.md").write_text(markdown(descriptor["title"], descriptor["description"]), encoding="utf-8")
-    written.append(folder / "README.md")
+    for name in names + ([README] if (source / README).is_file() else []):
+        shutil.copyfile(source / name, folder / name)
+        written.append(folder / name)
     return written
 
 
@@ -68,24 +49,10 @@ def problems_after_edit(
     line ``row`` of ``file`` (counted as the messages and an editor count: the header is
     line 1, the first row of data line 2), column ``column``, set to ``value``. The copy
     lives in a temporary folder, printed as ``shown_as``; ``source`` is never written."""
-    import tempfile
-
-    from .validate import check
-
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / shown_as
         create(copy, source)
-        path = copy / file
-        with path.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle))
-        header = rows[0]
-        if column not in header:
-            raise KeyError(f"{file} has no column {column!r}; columns: {', '.join(header)}")
-        if not 2 <= row <= len(rows):
-            raise IndexError(f"{file}: line {row} is not a row of data (lines 2 to {len(rows)} are)")
-        rows[row - 1][header.index(column)] = value
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\n").writerows(rows)
+        set_cell(copy, file, row, column, value)
         _, problems = check(copy)
         return [str(p).replace(str(copy), shown_as) for p in problems]
 
@@ -96,12 +63,8 @@ def qda_round_trip(source: Path | str, shown_as: str = "my-case", codebook_as: s
     ``import-qdpx --codebook source`` into a new case folder there (printed as
     ``shown_as``; ``codebook_as`` is how the command shows ``source``), and what
     ``casebook check`` then says remains to fill in."""
-    import tempfile
-
-    from .case import load
-    from .qdpx import import_project, write_qdpx
+    from .qdpx import import_project, write_qdpx  # deferred: lxml and pandas, for this demonstration only
     from .qdpx.importer import summary
-    from .validate import check
 
     with tempfile.TemporaryDirectory() as tmp:
         project = write_qdpx(load(source), Path(tmp) / "project.qdpx")

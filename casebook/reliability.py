@@ -25,7 +25,7 @@ import krippendorff
 import numpy as np
 
 from .case import Case
-from .schema import WORK_TYPE_LABELS, WORK_TYPES
+from .case.schema import WORK_TYPE_LABELS, WORK_TYPES
 
 SAMPLES = 1000
 """Bootstrap resamples behind each interval."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .case import Case
-from .schema import CLAIM_TABLES
+from .case.schema import CLAIM_TABLES
 
 DIMENSIONS = ("interviewee", "organisation", "actor")
 """What can be set aside: one interviewee (a letter), one organisation, one actor group (an id)."""

@@ -7,73 +7,19 @@ cells handed over as text, so nothing in the data can turn into markup).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from . import content
-from .book import Linked, inline, number_word
 from .case import Case
-from .schema import WORK_TYPE_LABELS, WORK_TYPES
-
-if TYPE_CHECKING:  # the computation (and krippendorff) is imported when the section is shown
-    from .reliability import Reliability
-
-Cell = str | tuple[str, ...]
-"""A cell is plain text (``str``) or a bullet list of items (``tuple``, possibly empty)."""
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table; with a caption and ``label`` it is numbered and can be cited (``{numref}`table-1```)."""
-
-    label: str | None
-    caption: str | None
-    header: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
-    widths: tuple[int, ...]
-    classes: tuple[str, ...] = ()  # e.g. "casebook-sortable": the HTML lets the reader sort it
-    shown_header: tuple[str, ...] | None = None  # the header as printed, if not ``header`` (soft hyphens)
-    row_headers: bool = False  # the first column names each row (row header cells: th scope=row, TH /Row)
-    name: str | None = None  # what a screen reader calls an uncaptioned table (else the heading above it)
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The cells as a DataFrame; a cell with several items joins them with newlines."""
-        return pd.DataFrame(
-            [[cell if isinstance(cell, str) else "\n".join(cell) for cell in row] for row in self.rows],
-            columns=list(self.header),
-        )
-
-    def block(self) -> content.Block:
-        """The table as a content block (:mod:`casebook.content`)."""
-        return content.table(
-            [[h] for h in self.shown_header or self.header],
-            [[_cell(cell) for cell in row] for row in self.rows],
-            self.widths,
-            label=self.label,
-            caption=self.caption,
-            classes=self.classes,
-            row_headers=self.row_headers,
-            name=self.name,
-        )
-
-    def json(self) -> str:
-        """The block as canonical JSON text (what the reproducibility report checksums)."""
-        return json.dumps(self.block(), sort_keys=True, ensure_ascii=False)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return content.show(self.block())._repr_mimebundle_()
-
-    def __repr__(self) -> str:
-        return f"<Table {self.label or ''}: {self.caption or ''} ({len(self.rows)} rows)>"
-
-
-def _cell(cell: Cell) -> list[content.Inline] | dict[str, Any]:
-    return inline(cell) if isinstance(cell, str) else content.items(inline(item) for item in cell)
+from .case.schema import WORK_TYPE_LABELS, WORK_TYPES
+from .content import Linked
+from .evidence import numbers
+from .evidence import triangulation as supports
+from .reliability_section import coding_reliability as coding_reliability  # shown as tables.coding_reliability
+from .robustness import DIMENSIONS, robustness
+from .table import SOFT, Cell, Table
 
 
 def _ordered(frame: pd.DataFrame, column: str = "order") -> pd.DataFrame:
@@ -87,8 +33,6 @@ def _evidence(case: Case, kind: str, linked: bool) -> Callable[[str, str], str]:
     """``mark(id, text)``: the cell text with its E-number link (``linked``) or alone."""
     if not linked:
         return lambda ident, text: text
-    from .evidence import numbers
-
     claims = numbers(case, kind)
 
     def mark(ident: str, text: str) -> str:
@@ -108,7 +52,7 @@ def institutional_work(case: Case, evidence: bool = True) -> Table:
     cells: dict[tuple[str, str], list[str]] = {}  # (actor, work type) -> activities, in one pass
     for w in _ordered(case.institutional_work).itertuples():
         cells.setdefault((str(w.actor), str(w.work_type)), []).append(mark(str(w.id), str(w.activity)))
-    rows = [
+    rows: list[tuple[Cell, ...]] = [
         (str(actor.label), *(tuple(cells.get((str(actor.id), t), ())) for t in WORK_TYPES))
         for actor in _ordered(case.actors).itertuples()
     ]
@@ -326,7 +270,6 @@ TRIANGULATION_HEADER = (
     *ROBUSTNESS_HEADER,
 )
 
-SOFT = "\u00ad"  # narrow columns break these headings where a hyphen may go, and show the hyphen
 TRIANGULATION_SHOWN = (
     "E",
     "Claim",
@@ -346,8 +289,6 @@ TRIANGULATION_SHOWN = (
 def _leave_one_out(case: Case) -> dict[tuple[str, str], tuple[str, str, str]]:
     """The cells of :data:`ROBUSTNESS_HEADER`, per claim (kind, id): an interviewee's letter, an
     organisation as quote attributions name it, an actor group's label; "no"; or "–"."""
-    from .robustness import DIMENSIONS, robustness
-
     people = case.interviewees
     names = {
         "interviewee": {},
@@ -370,8 +311,6 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
     quoted for it, their organisations and actor groups, the documents and the passages of
     the analysis it rests on, what that amounts to, and a flag for a claim with one direct
     source or none, then the leave-one-out columns (:data:`ROBUSTNESS_HEADER`). Sortable in the HTML."""
-    from .evidence import triangulation as supports
-
     leave_one_out = _leave_one_out(case)
     rows = []
     for s in supports(case):
@@ -401,161 +340,3 @@ def triangulation(case: Case, evidence: bool = True) -> Table:
         TRIANGULATION_SHOWN,
         row_headers=True,
     )
-
-
-def _decimal(value: float | None) -> str:
-    """0.717, −0.222 (a true minus sign), or "–" where the measure is undefined."""
-    return "–" if value is None else f"{value:.3f}".replace("-", "\u2212")
-
-
-def _names(items: Sequence[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def coding_reliability(case: Case) -> content.Content:
-    """The "Reliability of the coding" section: whether agreement can be computed and, if it
-    can (two coders or more in ``codings.csv``), a reading in plain words, the table per code
-    and overall (:mod:`casebook.reliability`), and the segments on which the coders differ."""
-    from . import reliability as agreement
-
-    result = agreement.reliability(case)
-    if not result.computable:
-        named = f"names one coder, {result.coders[0]}" if result.coders else "names no coder"
-        return content.show(
-            content.paragraph(
-                content.strong("One coder: agreement cannot be computed."),
-                " The case's ",
-                content.code("codings.csv"),
-                f" {named}: it holds a single coding of the quotes. Agreement needs a second coder who coded the"
-                " same interviews, each of their codes in a row of its own with the coder's id.",
-            )
-        )
-    return content.show(*_reading(result), _agreement_table(result).block(), *_disagreements(case, result))
-
-
-def _reading(result: Reliability) -> list[content.Block]:
-    from .reliability import SAMPLES
-
-    overall, codes = result.overall, result.codes
-    n = len(result.segments)
-    coders_ = _names(result.coders)
-    left = (
-        f" ({_plural(len(result.left_out), 'segment')} coded in interviews that not every coder coded are left out)"
-        if result.left_out
-        else ""
-    )
-    kappa = f"Cohen's κ is {_decimal(overall.kappa)} and " if overall.kappa is not None else ""
-    interval = f" (95\u00a0% interval {_interval(overall.interval)})" if overall.interval else ""
-    first = (
-        f"{number_word(len(result.coders)).capitalize()} coders, {coders_}, coded the same {_plural(n, 'segment')}"
-        f"{left}. Over the {_plural(len(codes), 'code')} they applied there, they gave the same answer in"
-        f" {overall.agreed} of {overall.decisions} yes-or-no decisions ({overall.percent:.1f}\u00a0%); {kappa}"
-        f"Krippendorff's α is {_decimal(overall.alpha)}{interval}. Percent agreement counts a segment on which"
-        " neither coder applied a code as agreement; κ and α discount the agreement chance alone would give, so a"
-        " code applied rarely can show high agreement and a low α."
-    )
-    bands: dict[str, list[str]] = {"reliable": [], "tentative": [], "low": [], "none": []}
-    for a in codes:
-        band = (
-            "none" if a.alpha is None else "reliable" if a.alpha >= 0.8 else "tentative" if a.alpha >= 0.667 else "low"
-        )
-        bands[band].append(a.label)
-
-    def band(name: str, singular: str, plural: str) -> str:
-        found = bands[name]
-        count = "none" if not found else str(len(found))
-        listed = f" ({', '.join(found)})" if found else ""
-        return f"{count} {singular if len(found) <= 1 else plural}{listed}"
-
-    parts = [
-        f"{len(bands['reliable'])} of {_plural(len(codes), 'code')} "
-        + ("reaches" if len(bands["reliable"]) == 1 else "reach")
-        + " 0.800"
-        + (f" ({', '.join(bands['reliable'])})" if bands["reliable"] else ""),
-        band("tentative", "lies between 0.667 and 0.800", "lie between 0.667 and 0.800"),
-        band("low", "stays below 0.667", "stay below 0.667"),
-    ]
-    if bands["none"]:  # every coder applied the code to every segment: nothing varies, α is 0/0
-        parts.append(
-            f"for {len(bands['none'])} α cannot be computed, since every coder applied it to every segment"
-            f" ({', '.join(bands['none'])})"
-        )
-    second = (
-        "Krippendorff (Content Analysis, 2nd edition, 2004, p. 241) advises relying only on codes whose α is at"
-        " least 0.800, and drawing only tentative conclusions from those between 0.667 and 0.800. Here "
-        + "; ".join(parts)
-        + "."
-    )
-    third = (
-        f"Each interval comes from {SAMPLES:,} resamples of the {_plural(n, 'segment')} compared, drawn with"
-        " replacement from a fixed seed, so every build gives the same numbers. With few segments the intervals are"
-        " wide; where the coders never disagreed on a code, no resample can disagree either, and its interval"
-        " shrinks to a point: that shows too little data, not certainty."
-    )
-    return [content.paragraph(first), content.paragraph(second), content.paragraph(third)]
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def _interval(interval: tuple[float, float] | None) -> str:
-    return "–" if interval is None else f"{_decimal(interval[0])} to {_decimal(interval[1])}"
-
-
-def _agreement_table(result: Reliability) -> Table:
-    """Per code and for all codes: segments, how often each coder applied it, percent
-    agreement, κ, and α with its interval."""
-    rows = []
-    for a in (*result.codes, result.overall):
-        interval = f" ({_interval(a.interval)})" if a.interval else ""
-        rows.append(
-            (
-                a.label,
-                str(a.segments),
-                *(str(n) for n in a.applied),
-                f"{a.percent:.1f}",
-                _decimal(a.kappa),
-                _decimal(a.alpha) + interval,
-            )
-        )
-    applied = tuple(f"Applied by {c}" for c in result.coders)
-    header = (
-        "Code",
-        "Segments",
-        *applied,
-        "Agreement (%)",
-        "Cohen's κ",
-        "Krippendorff's α (95\u00a0% interval)",
-    )
-    alpha = f"Krippen{SOFT}dorff's α (95\u00a0% interval)"
-    shown = ("Code", f"Seg{SOFT}ments", *applied, f"Agree{SOFT}ment (%)", "Cohen's κ", alpha)
-    widths = (24, 10, *(9 for _ in result.coders), 12, 10, 25)
-    return Table("reliability", None, header, tuple(rows), widths, (), shown)
-
-
-def _disagreements(case: Case, result: Reliability) -> list[content.Block]:
-    """The segments on which the coders differ, with the quote, and the codes only some applied."""
-    if not result.disagreements:
-        return [content.paragraph("The coders applied the same codes to every segment compared.")]
-    quotes = case.excerpts.set_index("id")["text"].astype(str).to_dict()
-    by_segment: dict[str, list] = {}
-    for d in result.disagreements:
-        by_segment.setdefault(d.segment, []).append(d)
-    two = len(result.coders) == 2
-    rows = []
-    for segment, found in by_segment.items():
-        if two:
-            only = [tuple(d.label for d in found if d.applied_by == (c,)) or "–" for c in result.coders]
-        else:
-            only = [tuple(f"{d.label} (by {', '.join(d.applied_by)})" for d in found)]
-        rows.append((segment, found[0].interviewee, quotes[segment], *only))
-    columns = [f"Only {c}" for c in result.coders] if two else ["Applied by some coders only"]
-    header = ("Segment", "Interviewee", "Quote", *columns)
-    widths = (9, 11, 44, *((36 // len(columns),) * len(columns)))
-    count = f"{_plural(len(result.disagreements), 'disagreement')} on {_plural(len(rows), 'segment')}"
-    return [
-        content.paragraph(content.strong("Where the coders differ"), f": {count}, with the codes only one applied."),
-        Table("reliability-disagreements", None, header, tuple(rows), widths).block(),
-    ]

@@ -24,7 +24,7 @@ descriptions, Table 1 and 3 entries, timeline events, document and framework des
                                              # paragraphs, with 'restates' left empty to fill in
 
 It reads the doctrees of the last HTML build (``make html``), the CSV files of ``data/``
-and the source article in ``../shared/seed/`` (or ``--seed``). ``tests/test_audit.py`` runs
+and the source article in ``../shared/seed/`` (or ``--seed``). ``tests/unit/test_audit.py`` runs
 the check.
 """
 

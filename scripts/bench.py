@@ -2,9 +2,9 @@
 """Benchmarks of the edition: how long it takes to build and test, and how the package
 copes with cases far larger than the real one. Run by ``make bench`` (not by make test).
 
-    python scripts/bench.py                 # every measurement, 3 repeats
-    python scripts/bench.py --repeat 1      # quick (make bench REPEAT=1)
-    python scripts/bench.py --only builds,synthetic --sizes 1,10
+    python -m scripts.bench                 # every measurement, 3 repeats (from the project's root)
+    python -m scripts.bench --repeat 1      # quick (make bench REPEAT=1)
+    python -m scripts.bench --only builds,synthetic --sizes 1,10
 
 Everything that builds runs in a copy of the project, ``_build/.bench/project`` (the
 working tree less _build, .venv, dist and .git), with this virtual environment and with
@@ -25,40 +25,37 @@ PYTHONPATH and CASEBOOK_DATA pointing at the copy, so the working tree's ``_buil
   Figure 1 (in a subprocess stopped after ``--builders-timeout`` seconds), with time,
   peak memory (ru_maxrss of the subprocess) and whether Figure 1 aggregated the actors;
 - weight: bytes of each built HTML page plus its local resources, as stored and as sent
-  gzip-compressed (tests/test_weight.py);
+  gzip-compressed (tools/page_weight.py);
 - reader: Lighthouse on every page of both books, ``--repeat`` runs each (scripts/lighthouse.py).
 
 Writes ``benchmarks/results.json`` (see :func:`measurement` for one entry; a run of some
 groups keeps the others as the file had them) and prints a summary with the targets.
-``casebook.benchmarks`` renders the file in the book.
+``casebook.reproducibility.benchmarks`` renders the file in the book.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import importlib
-import io
 import json
 import os
 import platform
 import re
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from casebook.publish.plotly import LOADER, SCRIPT
+from casebook.reproducibility.benchmarks import amount, machine_line
+from casebook.reproducibility.provenance import git
+from scripts import bare_book, synthetic_case
+from tools import page_weight
+from tools.process import ANSI, Run, executed_notebooks, pytest_counts, run
+from tools.project_copy import ROOT, append_to_cell, child_env, copy_project
 
-ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "_build" / ".bench"  # hidden: a book build in the working tree never walks the copies
 COPY = BENCH / "project"
 SYNTHETIC = ROOT / "_build" / ".synthetic"
@@ -68,7 +65,6 @@ PY = sys.executable  # the virtual environment's python (not resolved: that woul
 JB = str(Path(sys.executable).with_name("jupyter-book"))
 STRICT = ["-W", "-n", "--keep-going"]
 FAST_TESTS = "not built and not pdf and not browser"
-NOT_COPIED = {"_build", ".venv", "dist", ".git", ".pytest_cache", ".ruff_cache"}
 GROUPS = ("builds", "tests", "synthetic", "weight", "reader")
 GROUP_NAMES = {"synthetic": "synthetic cases", "weight": "page weight", "reader": "reading on a phone"}
 SIZES = (1, 10, 100, 1000)
@@ -107,77 +103,6 @@ class BenchError(RuntimeError):
     """A step that later measurements depend on failed."""
 
 
-@dataclass
-class Run:
-    """One command: its wall time, exit code, peak memory and output."""
-
-    seconds: float
-    returncode: int
-    max_rss_kb: int
-    output: str
-    timed_out: bool = False
-
-    def tail(self, lines: int = 30) -> str:
-        return "\n".join(self.output.splitlines()[-lines:])
-
-
-def run(cmd: list[str], cwd: Path, env: dict[str, str], timeout: float | None = None) -> Run:
-    """Run ``cmd`` and measure it: wall time, and the peak RSS the kernel reports for the
-    process (``wait4``: the largest of it and the children it waited for). After
-    ``timeout`` seconds its whole process group is killed."""
-    with tempfile.TemporaryFile() as log:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
-        timer = threading.Timer(timeout, kill) if timeout else None
-        if timer:
-            timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            if timer:
-                timer.cancel()
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        log.seek(0)
-        output = log.read().decode("utf-8", "replace")
-    return Run(seconds, proc.returncode, usage.ru_maxrss, output, killed.is_set())
-
-
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-EXECUTED = re.compile(r"(\S+?)\.(?:ipynb|md): (?:Executed notebook|executed) in ([0-9.]+) seconds")
-CHANGED = re.compile(r"updating environment: (\d+) added, (\d+) changed, (\d+) removed")
-PYTEST = re.compile(r"(\d+) (passed|failed|skipped|deselected|errors?|xfailed|xpassed)")
-
-
-def executed_notebooks(output: str, copy: Path) -> list[str]:
-    """The notebooks a Jupyter Book build re-executed, from myst-nb's log lines."""
-    found = []
-    for path, _ in EXECUTED.findall(ANSI.sub("", output)):
-        try:
-            found.append(Path(path).relative_to(copy).as_posix())
-        except ValueError:
-            found.append(path)
-    return found
-
-
-def pytest_counts(output: str) -> dict[str, int]:
-    """``{"passed": 136, "failed": 0, ...}`` from pytest's last summary line."""
-    lines = [line for line in ANSI.sub("", output).splitlines() if re.search(r"\bin [0-9.]+s\b", line)]
-    counts = {k: 0 for k in ("passed", "failed", "skipped", "errors")}
-    for number, word in PYTEST.findall(lines[-1] if lines else ""):
-        counts["errors" if word.startswith("error") else word] = int(number)
-    return counts
-
-
 def summarise(values: list[float]) -> dict[str, float | None]:
     """Median, smallest and largest of the repeats (None for no values)."""
     if not values:
@@ -206,30 +131,6 @@ def measurement(name: str, what: str, unit: str, values: list[float], group: str
     return entry
 
 
-def child_env(copy: Path, data: Path | None = None) -> dict[str, str]:
-    """The environment of every measured command: the copy's package first on the path,
-    the copy's data and build folders (make exports CASEBOOK_DATA for the working tree)."""
-    env = {k: v for k, v in os.environ.items() if k not in ("CASEBOOK_DEPENDENCY_LOG", "MAKEFLAGS", "MFLAGS")}
-    env["CASEBOOK_DATA"] = str(data or copy / "data")
-    env["CASEBOOK_BUILD"] = str(copy / "_build")
-    env["PYTHONPATH"] = os.pathsep.join([str(copy), *filter(None, [os.environ.get("PYTHONPATH")])])
-    return env
-
-
-def copy_project(target: Path, source: Path = ROOT) -> Path:
-    """A copy of the working tree in ``target`` (a new folder), without build output,
-    virtual environments, caches or git: what a build in the copy starts from."""
-
-    def ignore(folder: str, names: list[str]) -> set[str]:
-        skip = {n for n in names if n in ("__pycache__", ".ipynb_checkpoints")}
-        if Path(folder).resolve() == source.resolve():
-            skip |= {n for n in names if n in NOT_COPIED or n.endswith(".egg-info")}
-        return skip
-
-    shutil.copytree(source, target, ignore=ignore, symlinks=True)
-    return target
-
-
 def make_copy(source: Path = ROOT, target: Path = COPY) -> Path:
     """A fresh :func:`copy_project` in ``target``, replaced if it exists (inside _build/.bench only)."""
     if BENCH.resolve() not in target.resolve().parents:
@@ -237,17 +138,6 @@ def make_copy(source: Path = ROOT, target: Path = COPY) -> Path:
     if target.exists():
         shutil.rmtree(target)
     return copy_project(target, source)
-
-
-def edit_cell(path: Path, key: str, ident: str, column: str, suffix: str) -> None:
-    """Append ``suffix`` to one cell of a CSV file (the row whose ``key`` is ``ident``)."""
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    header = rows[0]
-    row = next(r for r in rows[1:] if r[header.index(key)] == ident)
-    row[header.index(column)] += suffix
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def _n(notebooks: list[str]) -> str:
@@ -303,8 +193,7 @@ class Bench:
         (make html after removing _build), with nothing changed, after one activity of Table 1
         changed, after one topic of the interview outline changed, and make book after one
         activity changed."""
-        sys.path.insert(0, str(ROOT / "scripts"))
-        bare = importlib.import_module("bare_book").write(BENCH / "bare")
+        bare = bare_book.write(BENCH / "bare")
         data = self.copy / "data"
         pristine = {name: (data / name).read_bytes() for name in (ACTIVITY_EDIT[0], OUTLINE_EDIT[0])}
         times: dict[str, list[float]] = {k: [] for k in ("bare", "clean", "again", "activity", "outline", "book")}
@@ -325,13 +214,13 @@ class Bench:
             ran["clean"] = executed_notebooks(result.output, self.copy)
             result = _must(self.make("html"), "make html (nothing changed)")
             times["again"].append(result.seconds)
-            for edit, key, target in (
+            for change, key, target in (
                 (ACTIVITY_EDIT, "activity", "html"),
                 (OUTLINE_EDIT, "outline", "html"),
                 (ACTIVITY_EDIT, "book", "book"),
             ):
-                edit_cell(data / edit[0], *edit[1:])  # a new suffix each time: always a real change
-                result = _must(self.make(target), f"make {target} after editing {edit[0]}")
+                append_to_cell(data, *change)  # a new suffix each time: always a real change
+                result = _must(self.make(target), f"make {target} after editing {change[0]}")
                 times[key].append(result.seconds)
                 ran[key] = executed_notebooks(result.output, self.copy)
             for name, content in pristine.items():
@@ -492,8 +381,6 @@ class Bench:
 
     # --- synthetic cases ----------------------------------------------------------------
     def synthetic_cases(self) -> None:
-        sys.path.insert(0, str(ROOT / "scripts"))
-        synthetic_case = importlib.import_module("synthetic_case")
         for n in self.args.sizes:
             folder = SYNTHETIC / f"case-{n}x"
             start = time.perf_counter()
@@ -514,7 +401,7 @@ class Bench:
             builders, steps, build_rss, timed_out, info = [], {}, 0, False, {}
             for _ in range(self.args.repeat):
                 result = run(
-                    [PY, str(Path(__file__).resolve()), "--worker", str(folder)],
+                    [PY, "-m", "scripts.bench", "--worker", str(folder)],
                     self.copy,
                     self.env,
                     timeout=self.args.builders_timeout,
@@ -592,35 +479,31 @@ class Bench:
 
     # --- page weight --------------------------------------------------------------------
     def weight(self) -> None:
-        """What each page of the copy's book makes a browser fetch (tests/test_weight.py's
-        helpers; the book is built first if the builds did not run): the heaviest text page
-        beyond the shared theme, the Figure 1 page with the plotly.js its reader may ask for,
-        the heaviest first visit as GitHub Pages sends it (gzip), and the shared theme."""
+        """What each page of the copy's book makes a browser fetch (tools/page_weight.py; the
+        book is built first if the builds did not run): the heaviest text page beyond the shared
+        theme, the Figure 1 page with the plotly.js its reader may ask for, the heaviest first
+        visit as GitHub Pages sends it (gzip), and the shared theme."""
         html = self.copy / "_build" / "html"
         if not (html / "chapters" / "index.html").is_file():
             _must(self.make("html"), "make html")
         self.say("Page weight of every built page")
-        sys.path.insert(0, str(ROOT / "tests"))
-        os.environ["CASEBOOK_BUILD"] = str(self.copy / "_build")  # what tests/conftest.py reads
-        tw = importlib.import_module("test_weight")  # its helpers: resources, weights, size, sent
-        pages = [p for p in sorted(html.rglob("*.html")) if not p.relative_to(html).parts[0].startswith("_")]
-        pages = [p for p in pages if 'http-equiv="Refresh"' not in p.read_text(encoding="utf-8")[:2000]]
-        site = {page: tw.resources(page) for page in pages}
-        shared, own = tw.weights(site)
+        pages = page_weight.pages(html)
+        site = {page: page_weight.resources(page) for page in pages}
+        shared, own = page_weight.weights(site)
         plotly = (html / "_static" / SCRIPT).resolve()
         loader = (html / "_static" / LOADER).resolve()
         figure = [p for p in pages if loader in site[p]]  # plotly.js comes when the reader asks
-        sent = {p: tw.sent(p) + sum(tw.sent(r) for r in site[p]) for p in pages}
+        sent = {p: page_weight.first_visit_sent(p, site[p]) for p in pages}
         kb = 1024
         self.page_weight = {
-            "shared_bytes": tw.size(shared),
+            "shared_bytes": page_weight.size(shared),
             "shared_files": len(shared),
             "plotly_bytes": plotly.stat().st_size,
             "pages": {
                 p.relative_to(html).as_posix(): {
                     "html_bytes": p.stat().st_size,
                     "own_bytes": own[p],
-                    "first_visit_bytes": tw.first_visit(p, site[p]),
+                    "first_visit_bytes": page_weight.first_visit(p, site[p]),
                     "first_visit_sent_bytes": sent[p],
                     "figure": p in figure,
                 }
@@ -628,7 +511,7 @@ class Bench:
             },
         }
         text = [p for p in pages if p not in figure]
-        heaviest = max(text, key=own.get)
+        heaviest = max(text, key=own.__getitem__)
         self.add(
             "page_weight_text_max",
             f"Heaviest text page beyond the shared theme "
@@ -636,10 +519,10 @@ class Bench:
             "KB",
             [own[heaviest] / kb],
             "weight",
-            target_value=tw.TEXT_BUDGET / kb,
+            target_value=page_weight.TEXT_BUDGET / kb,
             label=f"Heaviest text page ({heaviest.name}), beyond the theme",
         )
-        heaviest = max(text, key=sent.get)
+        heaviest = max(text, key=sent.__getitem__)
         self.add(
             "page_weight_first_visit_max",
             f"Heaviest first visit to a text page ({heaviest.relative_to(html).as_posix()}): its HTML "
@@ -647,7 +530,7 @@ class Bench:
             "KB",
             [sent[heaviest] / kb],
             "weight",
-            target_value=tw.FIRST_VISIT / kb,
+            target_value=page_weight.FIRST_VISIT / kb,
             label=f"Heaviest first visit, as sent ({heaviest.name})",
         )
         for page in figure:
@@ -658,7 +541,7 @@ class Bench:
                 "KB",
                 [(own[page] + plotly.stat().st_size) / kb],
                 "weight",
-                target_value=tw.FIGURE_OWN / kb,
+                target_value=page_weight.FIGURE_OWN / kb,
                 label=f"Figure 1 page ({page.name}) with plotly.js, beyond the theme",
             )
             self.add(
@@ -668,16 +551,16 @@ class Bench:
                 "KB",
                 [sent[page] / kb],
                 "weight",
-                target_value=tw.FIRST_VISIT / kb,
+                target_value=page_weight.FIRST_VISIT / kb,
                 label=f"Figure 1 page ({page.name}), first visit as sent",
             )
         self.add(
             "page_weight_shared_theme",
             f"Shared theme files, fetched once ({len(shared)} files)",
             "KB",
-            [tw.size(shared) / kb],
+            [page_weight.size(shared) / kb],
             "weight",
-            target_value=tw.SHARED_BUDGET / kb,
+            target_value=page_weight.SHARED_BUDGET / kb,
             label=f"Shared theme, fetched once ({len(shared)} files)",
         )
 
@@ -685,7 +568,7 @@ class Bench:
     def reading(self) -> None:
         """Lighthouse on every page of the copy's two books (scripts/lighthouse.py), each
         built first if the other groups did not build it."""
-        import lighthouse
+        from scripts import lighthouse  # deferred: only the reader group needs it
 
         books = {"turin": (self.copy / "_build" / "html", ())}
         books["teaching"] = (
@@ -751,17 +634,9 @@ def keep_unmeasured(results: dict[str, Any], previous: dict[str, Any] | None) ->
     return results
 
 
-def _git(*args: str) -> str | None:
-    try:
-        out = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return out.stdout.strip() if out.returncode == 0 else None
-
-
 def machine_info(started: str, load_before: tuple[float, ...]) -> dict[str, Any]:
-    commit = _git("rev-parse", "HEAD")
-    dirty = _git("status", "--porcelain", "--untracked-files=no")
+    commit = git(ROOT, "rev-parse", "HEAD")
+    dirty = git(ROOT, "status", "--porcelain", "--untracked-files=no")
     return {
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
@@ -777,9 +652,6 @@ def machine_info(started: str, load_before: tuple[float, ...]) -> dict[str, Any]
 
 def summary(results: dict[str, Any]) -> str:
     """The printed table: every measurement, its median, spread, repeats, target, PASS/MISS."""
-    sys.path.insert(0, str(ROOT))
-    from casebook.benchmarks import amount, machine_line
-
     rows = [("measurement", "median", "min-max", "n", "target", "")]
     for name, m in results["measurements"].items():
         unit = m["unit"]
@@ -801,7 +673,7 @@ def summary(results: dict[str, Any]) -> str:
                 f"{builders:>18}  {peak:>7.0f}  {aggregated}"
             )
     if results.get("reader"):
-        import lighthouse
+        from scripts import lighthouse  # deferred: only the reader group needs it
 
         lines += ["", lighthouse.table(results["reader"])]
     return "\n".join([machine_line(results), "", *lines, "", *(f"note: {n}" for n in results["notes"])])

@@ -14,16 +14,12 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from casebook.reproducibility.verify import execute_notebook
 
 
 def run(path: Path) -> bool:
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
-    )
-    client.execute()
-    new = nbformat.writes(nb) + "\n"
+    new = nbformat.writes(execute_notebook(path)) + "\n"
     changed = path.read_text(encoding="utf-8") != new
     if changed:
         path.write_text(new, encoding="utf-8")

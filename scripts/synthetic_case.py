@@ -11,7 +11,7 @@ pattern allows no hyphen), every reference is suffixed the same way (references 
 framework, to work types and other enumerations are left alone), ``order`` columns are
 shifted by k times the table's largest order so they stay unique, and actor-group
 labels get `` [xk]`` so the rows of Table 1 stay distinguishable. Every foreign key and
-cross-file rule of ``casebook/validate.py`` still holds: ``python -m casebook check``
+cross-file rule of ``casebook/case/rules.py`` still holds: ``python -m casebook check``
 passes on the result.
 
 Interviewee ids must match ``^[A-Z]{1,2}$`` (the article's letters A-I): there are only
@@ -34,6 +34,7 @@ import shutil
 import string
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +70,58 @@ def _max_order(rows: list[Row]) -> int:
     return max((int(r["order"]) for r in rows), default=0)
 
 
+@dataclass
+class _Copy:
+    """Copy ``k`` of the case: how its ids, orders and interviewees are renamed."""
+
+    k: int
+    orders: dict[str, int]  # the largest order of each table with one
+    actor_ids: set[str]
+    person: Callable[[int, str], str]  # interviewee ``ident`` of copy k
+
+    def __post_init__(self) -> None:
+        self.s, self.f = _sfx(self.k), _sfx(self.k, "_")
+
+    def order(self, row: Row, name: str) -> str:
+        return str(int(row["order"]) + self.k * self.orders[name])
+
+    def label(self, row: Row) -> str:
+        return row["label"] if self.k == 0 else f"{row['label']} [x{self.k}]"
+
+    def target(self, row: Row) -> str:
+        return self.s(row["target"]) if row["target"] in self.actor_ids else row["target"]
+
+    def code(self, row: Row) -> str:
+        return self.s(row["code"]) if row["scheme"] == "actor" else row["code"]
+
+
+COPIES: dict[str, Callable[[Row, _Copy], Row]] = {
+    "actors": lambda r, c: {**r, "id": c.s(r["id"]), "label": c.label(r), "order": c.order(r, "actors")},
+    "interviewees": lambda r, c: {**r, "id": c.person(c.k, r["id"]), "actor": c.s(r["actor"])},
+    "institutional_work": lambda r, c: {
+        **r,
+        "id": c.s(r["id"]),
+        "actor": c.s(r["actor"]),
+        "relation": c.s(r["relation"]),
+        "order": c.order(r, "institutional_work"),
+    },
+    "relations": lambda r, c: {**r, "id": c.s(r["id"]), "source": c.s(r["source"]), "target": c.target(r)},
+    "findings": lambda r, c: {**r, "id": c.s(r["id"]), "order": c.order(r, "findings")},
+    "excerpts": lambda r, c: {**r, "id": c.s(r["id"]), "interviewee": c.person(c.k, r["interviewee"])},
+    "excerpt_uses": lambda r, c: {**r, "excerpt": c.s(r["excerpt"]), "section": c.s(r["section"])},
+    "codings": lambda r, c: {**r, "excerpt": c.s(r["excerpt"]), "code": c.code(r)},
+    "sections": lambda r, c: {**r, "id": c.s(r["id"]), "parent": c.s(r["parent"]), "order": c.order(r, "sections")},
+    "passages": lambda r, c: {**r, "id": c.s(r["id"]), "section": c.s(r["section"])},
+    "documents": lambda r, c: {**r, "id": c.s(r["id"])},
+    "evidence": lambda r, c: {**r, "claim_id": c.s(r["claim_id"]), "evidence_id": c.s(r["evidence_id"])},
+    "timeline": lambda r, c: {**r, "id": c.s(r["id"]), "section": c.s(r["section"])},
+    "facts": lambda r, c: {**r, "key": c.f(r["key"]), "section": c.s(r["section"])},
+    "interview_outline": lambda r, c: {**r, "order": c.order(r, "interview_outline")},
+    "errata": lambda r, c: {**r, "id": c.s(r["id"]), "location": c.s(r["location"])},
+}
+"""How each table's rows are copied (framework.csv is not: the framework is fixed)."""
+
+
 def generate(n: int, out: Path | str, source: Path | str = DATA) -> Path:
     """Write the case ``n`` times the size of ``source`` into ``out`` (created or replaced
     file by file; other files in ``out`` are left alone). Returns ``out``."""
@@ -81,29 +134,10 @@ def generate(n: int, out: Path | str, source: Path | str = DATA) -> Path:
     shutil.copyfile(source / "datapackage.json", out / "datapackage.json")
     shutil.copyfile(source / "framework.csv", out / "framework.csv")
 
-    t = {
-        name: _read(source, f"{name}.csv")
-        for name in (
-            "actors",
-            "interviewees",
-            "institutional_work",
-            "relations",
-            "findings",
-            "excerpts",
-            "excerpt_uses",
-            "codings",
-            "sections",
-            "passages",
-            "documents",
-            "evidence",
-            "timeline",
-            "facts",
-            "interview_outline",
-            "errata",
-        )
-    }
+    t = {name: _read(source, f"{name}.csv") for name in COPIES}
     actor_ids = {r["id"] for r in t["actors"][1]}
     element_ids = {r["id"] for r in _read(source, "framework.csv")[1]}
+    assert not element_ids & actor_ids, "an id names both an actor group and a framework element"
     people = t["interviewees"][1]
     own = [p["id"] for p in people]
     pool = [i for i in INTERVIEWEE_IDS if i not in own]  # ids left for the copies
@@ -118,56 +152,10 @@ def generate(n: int, out: Path | str, source: Path | str = DATA) -> Path:
     orders = {name: _max_order(rows) for name, (header, rows) in t.items() if "order" in header}
     result: dict[str, list[Row]] = {name: [] for name in t}
     for k in range(n):
-        s, f = _sfx(k), _sfx(k, "_")
-
-        def shift(row: Row, name: str, k: int = k) -> str:
-            return str(int(row["order"]) + k * orders[name])
-
-        for r in t["actors"][1]:
-            label = r["label"] if k == 0 else f"{r['label']} [x{k}]"
-            result["actors"].append({**r, "id": s(r["id"]), "label": label, "order": shift(r, "actors")})
-        if k < people_copies:
-            for r in people:
-                result["interviewees"].append({**r, "id": person(k, r["id"]), "actor": s(r["actor"])})
-        for r in t["institutional_work"][1]:
-            result["institutional_work"].append(
-                {
-                    **r,
-                    "id": s(r["id"]),
-                    "actor": s(r["actor"]),
-                    "relation": s(r["relation"]),
-                    "order": shift(r, "institutional_work"),
-                }
-            )
-        for r in t["relations"][1]:
-            target = s(r["target"]) if r["target"] in actor_ids else r["target"]
-            result["relations"].append({**r, "id": s(r["id"]), "source": s(r["source"]), "target": target})
-        for r in t["findings"][1]:
-            result["findings"].append({**r, "id": s(r["id"]), "order": shift(r, "findings")})
-        for r in t["excerpts"][1]:
-            result["excerpts"].append({**r, "id": s(r["id"]), "interviewee": person(k, r["interviewee"])})
-        for r in t["excerpt_uses"][1]:
-            result["excerpt_uses"].append({**r, "excerpt": s(r["excerpt"]), "section": s(r["section"])})
-        for r in t["codings"][1]:
-            code = s(r["code"]) if r["scheme"] == "actor" else r["code"]
-            result["codings"].append({**r, "excerpt": s(r["excerpt"]), "code": code})
-        for r in t["sections"][1]:
-            result["sections"].append({**r, "id": s(r["id"]), "parent": s(r["parent"]), "order": shift(r, "sections")})
-        for r in t["passages"][1]:
-            result["passages"].append({**r, "id": s(r["id"]), "section": s(r["section"])})
-        for r in t["documents"][1]:
-            result["documents"].append({**r, "id": s(r["id"])})
-        for r in t["evidence"][1]:
-            result["evidence"].append({**r, "claim_id": s(r["claim_id"]), "evidence_id": s(r["evidence_id"])})
-        for r in t["timeline"][1]:
-            result["timeline"].append({**r, "id": s(r["id"]), "section": s(r["section"])})
-        for r in t["facts"][1]:
-            result["facts"].append({**r, "key": f(r["key"]), "section": s(r["section"])})
-        for r in t["interview_outline"][1]:
-            result["interview_outline"].append({**r, "order": shift(r, "interview_outline")})
-        for r in t["errata"][1]:
-            result["errata"].append({**r, "id": s(r["id"]), "location": s(r["location"])})
-    assert not element_ids & actor_ids, "an id names both an actor group and a framework element"
+        copy = _Copy(k, orders, actor_ids, person)
+        for name, (_, rows) in t.items():
+            if name != "interviewees" or k < people_copies:
+                result[name].extend(COPIES[name](r, copy) for r in rows)
     for name, (header, _) in t.items():
         _write(out, f"{name}.csv", header, result[name])
     return out

@@ -11,7 +11,7 @@ The version is the plotly.js version the pinned Python plotly bundles, so the br
 with the library the figure's JSON was written for. The npm tarball is verified against the
 registry's Subresource Integrity (sha512) before anything is written, and the record
 (``casebook/publish/static/plotly-basic.json``) keeps that integrity, the tarball's URL and
-the SHA-256 of the extracted script, which ``--check`` and tests/test_figure.py compare.
+the SHA-256 of the extracted script, which ``--check`` and tests/unit/test_figure.py compare.
 """
 
 from __future__ import annotations

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import shutil
 import subprocess
@@ -13,13 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from casebook.case.folder import row_of as row_of  # one cell of a copy, as the tests edit them
+from casebook.case.folder import set_cell as set_cell
+from casebook.paths import BUILD_ENV, TYPST_PDF
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
-BUILD = Path(os.environ.get("CASEBOOK_BUILD", ROOT / "_build"))  # where make book/pdf wrote
+BUILD = Path(os.environ.get(BUILD_ENV, ROOT / "_build"))  # where make book/pdf wrote
 TOOLS = ROOT / "_build" / ".tools"  # venvs and npm packages of the tests: hidden, so no book build walks them
 HTML = BUILD / "html"
-PDF = BUILD / "typst" / "book.pdf"
+PDF = BUILD / TYPST_PDF
 
 
 @pytest.fixture
@@ -30,29 +32,18 @@ def case_copy(tmp_path: Path) -> Path:
     return target
 
 
-def set_cell(folder: Path, file: str, row: int, column: str, value: str) -> None:
-    """Set one cell of ``folder/file``; ``row`` counts lines as an editor does (header = 1)."""
-    path = folder / file
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    rows[row - 1][rows[0].index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-def row_of(folder: Path, file: str, column: str, value: str) -> int:
-    """The editor line number of the first row whose ``column`` equals ``value``."""
-    rows = list(csv.reader(io.StringIO((folder / file).read_text(encoding="utf-8"), newline="")))
-    index = rows[0].index(column)
-    for number, cells in enumerate(rows[1:], start=2):
-        if cells[index] == value:
-            return number
-    raise LookupError(f"{file}: no row with {column}={value!r}")
-
-
 @pytest.fixture
 def edit() -> Callable[..., None]:
     return set_cell
+
+
+def install(venv: Path, *args: str) -> subprocess.CompletedProcess:
+    """``pip install args`` into a new virtual environment ``venv``, by this environment's pip: the
+    new one needs none, and bytecode is compiled when a module is first imported (compiling every
+    file at install is most of an install's time)."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet"]
+    return subprocess.run([*pip, "--no-compile", "--disable-pip-version-check", *args], capture_output=True, text=True)
 
 
 def tool_venv(name: str, pins: list[str]) -> Path:
@@ -63,10 +54,7 @@ def tool_venv(name: str, pins: list[str]) -> Path:
     if marker.is_file() and marker.read_text() == " ".join(pins):
         return venv
     shutil.rmtree(venv, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    done = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", *pins], capture_output=True, text=True
-    )
+    done = install(venv, *pins)
     if done.returncode != 0:
         reason = f"could not install {pins} into {venv}:\n{done.stderr[-2000:]}"
         if os.environ.get("CI"):  # CI must run the independent checks; an offline machine may not

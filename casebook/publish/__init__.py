@@ -1,14 +1,18 @@
 """Publishing the book: the Sphinx extension of a casebook book (``casebook.publish``).
 
-Each module does one job for the build, and ``setup`` connects them all:
+Each module does one job for the build, and :func:`setup` connects them all:
 
+- :mod:`.state` — what a build keeps: one :class:`~.state.BuildState`, and the pages' data
+  in Sphinx's environment (one :class:`~.state.CasebookCollector`);
+- :mod:`.notebooks` — which notebooks are stale (:mod:`~.notebooks.tracking`), the kernels
+  they run on (:mod:`~.notebooks.kernels`), started before Sphinx (:mod:`~.notebooks.prefetch`),
+  and the Sphinx events that drive them (:mod:`~.notebooks.hooks`);
 - :mod:`.render` — the content notebooks display (quotes, tables) as document nodes;
 - :mod:`.prepare` — the case checked, Figure 1's static files and the downloads, once a build;
-- :mod:`.dependencies` — which pages a change of the data or of the package makes stale;
-- :mod:`.execution` — the notebooks to re-run, run side by side before Sphinx reads them;
 - :mod:`.anchors` — the paragraph anchors of the passages the evidence cites;
 - :mod:`.citations` — at each anchored paragraph, markers that open the evidence of its claims;
 - :mod:`.bibliography` — the reference list, each entry once, titles in their own language;
+- :mod:`.bibstyle` — the reference list's author–year style (a pybtex plugin);
 - :mod:`.casemeta` — the case's notice, keywords, title and download names on every page;
 - :mod:`.reports` — the reproducibility report and the benchmarks, written by the build;
 - :mod:`.edition` — how to cite the edition: title, makers, version and address, from the config;
@@ -19,6 +23,30 @@ Each module does one job for the build, and ``setup`` connects them all:
 - :mod:`.accessibility` — repairs to the theme's markup that axe-core refuses;
 - :mod:`.thebe` — Jupyter Book's sphinx-thebe unhooked (it writes a CDN address);
 - :mod:`.typst_builder` — the whole book as one PDF, written by :mod:`.typst_writer`.
+
+When each runs, in the order Sphinx emits the events (handlers of one event run in the
+order of the list unless a priority says otherwise; lower runs first, the default is 500):
+
+=========================  ==================================================================
+config-inited              :func:`_paths`, casemeta.apply, thebe._drop_css
+builder-inited             notebooks.hooks.start_kernels (400: the kernels boot while the case
+                           is checked), prepare.before_reading (the case, Figure 1's twins)
+env-get-outdated           notebooks.hooks.outdated (pages whose notebook read what changed)
+env-before-read-docs       notebooks.hooks.execute_ahead (notebooks queued, read last)
+env-purge-doc              state.CasebookCollector.clear_doc, citations.purge
+source-read                notebooks.hooks.source_read (the executed notebook handed over)
+doctree-read               notebooks.hooks.collect, citations.record_paragraphs
+env-merge-info             state.CasebookCollector.merge_other, citations.merge (never: one reader)
+env-get-updated            citations.outdated_pages
+env-updated                notebooks.hooks.after_reading (the record for the next build)
+env-check-consistency      anchors.check_passage_anchors, citations.check
+doctree-resolved           citations.add_markers, reports.fill_report
+write-started              typst_builder.start_pdf (make book: the PDF typeset on a thread)
+html-page-context          accessibility, citations.add_scripts, pagemeta, plotly, rerun
+build-finished             typst_builder.also_pdf (400), notebooks.hooks.stop_kernels,
+                           prepare.after_building (the downloads)
+(myst-nb's MIME plugin)    render.ContentRenderer: the content JSON as docutils nodes
+=========================  ==================================================================
 """
 
 from __future__ import annotations
@@ -31,6 +59,8 @@ if TYPE_CHECKING:
 
 STATIC = Path(__file__).parent / "static"
 TEMPLATES = Path(__file__).parent / "templates"
+THEMES = {"sphinx_book_theme", "pydata_sphinx_theme"}
+"""The themes whose pages the templates extend (layout.html imports the pydata theme's macros)."""
 
 # What the PDF (the typst builder) shows of a notebook output, best first after the book's
 # own content (casebook.content): images (Figure 1's SVG twin), then text; never HTML.
@@ -45,26 +75,25 @@ TYPST_MIME_PRIORITY = [
 
 def _paths(app: Sphinx, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
-    config.templates_path.append(str(TEMPLATES))
+    if config.html_theme in THEMES:  # the templates extend the pydata family's pages
+        config.templates_path.append(str(TEMPLATES))
     if not config.html_favicon:  # the book's own icon: browsers ask for one (a 404 otherwise)
         config.html_favicon = str(STATIC / "favicon.svg")
     config.nb_mime_priority_overrides = [*config.nb_mime_priority_overrides, *TYPST_MIME_PRIORITY]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # Imported here, not above: ``casebook build`` imports this package's kernels module before
-    # Sphinx starts, and that should not wait for pandas, plotly or pybtex.
-    from .. import bibstyle
+    # deferred: Sphinx, pandas, plotly, pybtex (casebook build imports .notebooks.prefetch before
+    # Sphinx starts, and that must not wait for them)
     from . import (
         accessibility,
         anchors,
         assets,
         bibliography,
+        bibstyle,
         casemeta,
         citations,
-        dependencies,
         edition,
-        execution,
         pagemeta,
         plotly,
         prepare,
@@ -72,6 +101,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         rerun,
         thebe,
     )
+    from .notebooks import hooks
 
     thebe.setup(app)
     bibstyle.register()  # the author-year reference list (bibtex_default_style: authoryear)
@@ -79,8 +109,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for module in (
         casemeta,
         prepare,
-        dependencies,
-        execution,
+        hooks,
         anchors,
         citations,
         bibliography,
@@ -95,5 +124,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         module.setup(app)
     app.connect("config-inited", _paths)
     app.add_css_file("casebook.css")
-    # Reading in one process: notebooks run side by side ahead of it (.execution) instead.
-    return {"version": "3", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 4}
+    # Reading in one process: notebooks run side by side ahead of it (.notebooks) instead.
+    # env_version 5: the pages' data moved into one object of the environment (.state.EnvData).
+    return {"version": "3", "parallel_read_safe": False, "parallel_write_safe": True, "env_version": 5}

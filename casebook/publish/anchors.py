@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from sphinx.application import Sphinx
+from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from .. import schema
-from ..case import default_data_dir
+from .. import evidence
+from .prepare import case
 
 logger = logging.getLogger(__name__)
 
@@ -18,20 +19,18 @@ def check_passage_anchors(app: Sphinx, env: BuildEnvironment) -> None:
     anchor must name a passage: the Evidence appendix links to them."""
     if not app.config.casebook_passage_anchors:
         return
-    from .. import evidence
-    from ..validate import read_table
-
-    root = default_data_dir()
-    table, _ = read_table(root / schema.resource("passages").path, schema.resource("passages"))
+    case_ = case(app)
+    path = case_.path("passages")
     std = env.get_domain("std")
+    assert isinstance(std, StandardDomain)
     anchors = {name: docname for name, (docname, _) in std.anonlabels.items() if name.startswith("passage-")}
     wanted = {}
-    for line, row in zip(table.lines, table.rows, strict=True):
-        label = evidence.passage_label(str(row["id"]))
+    for line, ident in zip(case_.lines("passages"), case_.passages["id"], strict=True):
+        label = evidence.passage_label(str(ident))
         wanted[label] = line
         if label not in anchors:
             logger.warning(
-                f"{table.path}:{line}:id: passage {row['id']!r} has no paragraph anchor"
+                f"{path}:{line}:id: passage {str(ident)!r} has no paragraph anchor"
                 f" {{#{label}}} in the book's chapters; put it on the paragraph that restates it",
                 type="casebook",
                 subtype="anchor",
@@ -39,7 +38,7 @@ def check_passage_anchors(app: Sphinx, env: BuildEnvironment) -> None:
     for label, docname in sorted(anchors.items()):
         if label not in wanted:
             logger.warning(
-                f"the anchor {{#{label}}} names no passage of {table.path}",
+                f"the anchor {{#{label}}} names no passage of {path}",
                 location=docname,
                 type="casebook",
                 subtype="anchor",

@@ -165,6 +165,7 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
         return
     css = bundle([outdir / n for n in sources], static, used)
     files.write(target, css.encode("utf-8"))
+    manifest.parent.mkdir(parents=True, exist_ok=True)  # a build that read no page may not have made it
     manifest.write_text(json.dumps({"sources": sources, "key": key}, indent=1) + "\n", encoding="utf-8")
     logger.info(
         f"[casebook] {STYLESHEET}: {len(css) // 1024} KB from {len(sources)} stylesheets ({len(inputs) // 1024} KB)"

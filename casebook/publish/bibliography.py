@@ -54,7 +54,7 @@ class FreshCitations(SphinxPostTransform):
     default_priority = 4
 
     def run(self, **kwargs: Any) -> None:
-        from sphinxcontrib.bibtex.nodes import bibliography
+        from sphinxcontrib.bibtex.nodes import bibliography  # deferred: loaded once the bibtex extension is set up
 
         domain = _bibtex(self.document)
         if domain is None or not any(True for _ in self.document.findall(bibliography)):

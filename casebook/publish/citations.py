@@ -24,47 +24,48 @@ from __future__ import annotations
 
 import html
 import json
-from typing import Any
+from typing import Any, cast
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.domains.std import StandardDomain
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from .. import evidence
+from ..case.schema import CLAIM_TABLES
+from ..evidence import passage_label
 from ..files import sha256
+from ..robustness import robustness, sentence
 from .prepare import case
+from .state import build_state
 
 logger = logging.getLogger(__name__)
 PREFIX = "passage-"
 
 
-def _citations(app: Sphinx) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+def _citations(app: Sphinx) -> tuple[dict[str, list[evidence.Claim]], dict[str, evidence.Support]]:
     """Once a build: the claims each passage states (:func:`casebook.evidence.citing`) and
     each claim's sources counted (:func:`casebook.evidence.triangulation`), by label."""
-    if getattr(app, "_casebook_citations", None) is None:
-        from ..evidence import citing, triangulation
-
+    state = build_state(app)
+    if state.citations is None:
         case_ = case(app)
-        app._casebook_citations = (
-            citing(case_),  # type: ignore[attr-defined]
-            {s.claim.label: s for s in triangulation(case_)},
+        state.citations = (
+            evidence.citing(case_),
+            {s.claim.label: s for s in evidence.triangulation(case_)},
         )
-    return app._casebook_citations  # type: ignore[attr-defined]
+    return state.citations
 
 
 def _leave_one_out(app: Sphinx) -> dict[str, str]:
     """Once a build: by claim label, what the claim would not survive (casebook.robustness):
     "Rests on one interviewee: B; …", that it holds, or nothing (no quote or document)."""
-    if getattr(app, "_casebook_leave_one_out", None) is None:
-        from ..evidence import claim_label
-        from ..robustness import robustness, sentence
-
+    state = build_state(app)
+    if state.leave_one_out is None:
         case_ = case(app)
         actors = case_.actors.set_index("id")["label"].astype(str).to_dict()
-        app._casebook_leave_one_out = {  # type: ignore[attr-defined]
-            claim_label(r.kind, r.id): sentence(r, actors) for r in robustness(case_)
-        }
-    return app._casebook_leave_one_out  # type: ignore[attr-defined]
+        state.leave_one_out = {evidence.claim_label(r.kind, r.id): sentence(r, actors) for r in robustness(case_)}
+    return state.leave_one_out
 
 
 def _store(env: BuildEnvironment) -> dict[str, dict[str, list[str]]]:
@@ -167,7 +168,7 @@ def add_markers(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def _target(app: Sphinx, label: str) -> tuple[str, str]:
-    std = app.env.get_domain("std")
+    std = cast(StandardDomain, app.env.get_domain("std"))
     if label in std.labels:
         doc, ident, _ = std.labels[label]
     else:
@@ -188,8 +189,6 @@ def _t(text: str) -> str:
 
 def _html(app: Sphinx, docname: str, passage: str, claim: Any) -> tuple[str, str]:
     """The marker's button and its panel."""
-    from ..evidence import passage_label
-
     panel_id = f"cite-{passage}-{claim.mark}"
     support = _citations(app)[1][claim.label]
     button = (
@@ -254,22 +253,18 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
     marker's entry present, every anchored paragraph in its passage's section."""
     if not app.config.casebook_active_citation:
         return
-    from .. import schema
-    from ..evidence import claims
-    from ..validate import read_table
-
     case_ = case(app)
-    std = env.get_domain("std")
+    std = cast(StandardDomain, env.get_domain("std"))
     where = {p: doc for doc, found in _store(env).items() for p in found}
     citing, _ = _citations(app)
     stated = {c.label for p, cs in citing.items() if p in where for c in cs}
     lines = {}
-    for kind, table in schema.CLAIM_TABLES.items():
-        read, _ = read_table(case_.root / schema.resource(table).path, schema.resource(table))
+    for kind, table in CLAIM_TABLES.items():
+        ids = case_.table(table)["id"]
         lines.update(
-            {(kind, str(row["id"])): (read.path, line) for line, row in zip(read.lines, read.rows, strict=True)}
+            {(kind, str(i)): (case_.path(table), line) for i, line in zip(ids, case_.lines(table), strict=True)}
         )
-    for claim in claims(case_):
+    for claim in evidence.claims(case_):
         path, line = lines[(claim.kind, claim.id)]
         if claim.label not in stated:
             logger.warning(
@@ -288,10 +283,10 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
                     type="casebook",
                     subtype="citation",
                 )
-    passages, _ = read_table(case_.root / schema.resource("passages").path, schema.resource("passages"))
+    passages = case_.passages
     sections: dict[str, set[str]] = {}
-    for line, row in zip(passages.lines, passages.rows, strict=True):
-        passage, section = str(row["id"]), f"{app.config.casebook_section_label}{row['section']}"
+    for line, row in zip(case_.lines("passages"), passages.itertuples(), strict=True):
+        passage, section = str(row.id), f"{app.config.casebook_section_label}{row.section}"
         if passage not in where or section not in std.labels:
             continue
         doc = where[passage]
@@ -303,7 +298,7 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
         if moved:
             logger.warning(
                 f"the paragraph {{#{PREFIX}{passage}}} has moved out of the section "
-                f"{passages.path}:{line}:section puts it in ({title!r}, {section}): put the anchor back "
+                f"{case_.path('passages')}:{line}:section puts it in ({title!r}, {section}): put the anchor back "
                 "on the paragraph that restates the passage, or correct passages.csv",
                 location=doc,
                 type="casebook",

@@ -14,12 +14,13 @@ repository, so that it is never typed by hand and never stale:
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
+
+from ..reproducibility.provenance import git, source_epoch
 
 
 class citation_placeholder(nodes.General, nodes.Element):
@@ -33,19 +34,11 @@ class HowToCite(Directive):
 
 def tag(project: Path) -> str:
     """The tag of the commit checked out in ``project``, or "" (none, or no git)."""
-    try:
-        done = subprocess.run(
-            ["git", "describe", "--tags", "--exact-match"], cwd=project, capture_output=True, text=True, timeout=10
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    return git(project, "describe", "--tags", "--exact-match") or ""
 
 
 def version(project: Path) -> str:
     """ "version v1.0 of 2 December 2026", "version of 2 December 2026", or "" (no commit, no date)."""
-    from ..report import source_epoch
-
     seconds = source_epoch(project)
     when = dt.datetime.fromtimestamp(seconds, dt.UTC) if seconds else None
     name = tag(project)

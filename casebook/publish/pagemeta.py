@@ -14,6 +14,7 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util.nodes import clean_astext
 
 DESCRIPTION_CHARS = 200  # what search engines and link previews show of a description
 
@@ -69,8 +70,6 @@ def trim(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 def page_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """A meta description and Open Graph tags on every page: title, description, type, site
     name, and og:url only when the book has a base URL (``html.baseurl`` in _config.yml)."""
-    from sphinx.util.nodes import clean_astext
-
     config = app.config
     root = pagename == config.root_doc
     site = config.html_title or config.project or ""  # Jupyter Book's title: sets html_title

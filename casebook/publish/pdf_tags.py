@@ -21,13 +21,13 @@ class TagError(ValueError):
     """The PDF's tables are not the ones the Typst source wrote."""
 
 
-def _items(element: pikepdf.Dictionary) -> list[pikepdf.Object]:
+def _items(element: pikepdf.Object) -> list[pikepdf.Object]:
     """What is directly under ``element``: structure elements, marked content, object references."""
     k = element.get("/K")
     return list(k) if isinstance(k, pikepdf.Array) else [k] if k is not None else []
 
 
-def _kids(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+def _kids(element: pikepdf.Object) -> list[pikepdf.Dictionary]:
     """The structure elements directly under ``element`` (not its marked content)."""
     return [i for i in _items(element) if isinstance(i, pikepdf.Dictionary) and "/S" in i]
 
@@ -36,7 +36,7 @@ def _same(a: pikepdf.Object, b: pikepdf.Object) -> bool:
     return a.is_indirect and b.is_indirect and a.objgen == b.objgen
 
 
-def _walk(element: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:
+def _walk(element: pikepdf.Object) -> Iterator[pikepdf.Dictionary]:
     for kid in _kids(element):
         yield kid
         yield from _walk(kid)
@@ -73,7 +73,7 @@ def _row_headers(table: pikepdf.Dictionary, count: int, number: int, ids: pikepd
                 attributes.Headers = pikepdf.Array([*attributes.get("/Headers", []), *heads])
 
 
-def _replace(parent: pikepdf.Dictionary, old: pikepdf.Dictionary, new: pikepdf.Dictionary) -> None:
+def _replace(parent: pikepdf.Object, old: pikepdf.Object, new: pikepdf.Object) -> None:
     parent.K = pikepdf.Array([new if _same(i, old) else i for i in _items(parent)])
     new.P = parent
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from ..figures import PLOTLY_JS
+from ..paths import PLOTLY_JS
 
 FIGURE_CLASS = "casebook-plotly"
 """The class of the element that holds a figure with an interactive view (see casebook.figures)."""

@@ -9,14 +9,17 @@ are rewritten only when their bytes changed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from ..case import Case, CaseError, about, default_data_dir, load
+from .. import files, paths, qdpx
+from ..case import Case, CaseError, about, load
+from ..figures import write_static
+from ..reproducibility import release
+from .state import build_state
 
 logger = logging.getLogger(__name__)
 
@@ -25,26 +28,18 @@ def case(app: Sphinx) -> Case:
     """The case this build is made from, read and checked once (the first caller, at
     ``builder-inited``, stops the build with every problem, ``file:row:column: message``,
     as ``casebook check`` prints them); the other hooks of the build reuse it."""
-    if getattr(app, "_casebook_case", None) is None:
+    state = build_state(app)
+    if state.case is None:
         try:
-            app._casebook_case = load(default_data_dir())  # type: ignore[attr-defined]
+            state.case = load(paths.default_data_dir())
         except CaseError as error:
             raise ExtensionError(str(error)) from None
-    return app._casebook_case  # type: ignore[attr-defined]
-
-
-def figures_folder(app: Sphinx) -> Path:
-    """Where Figure 1's static files live: ``$CASEBOOK_FIGURES``, else ``figures/`` of the book."""
-    from ..figures import FIGURES_ENV
-
-    return Path(os.environ.get(FIGURES_ENV) or Path(app.srcdir) / "figures")
+    return state.case
 
 
 def before_reading(app: Sphinx) -> None:
     """``builder-inited``: check the case, then bring Figure 1's static files up to date."""
-    from ..figures import write_static
-
-    folder = figures_folder(app)
+    folder = paths.figures_folder(app.srcdir)
     written = write_static(case(app), folder)
     logger.info(
         f"[casebook] Figure 1 in {folder}: " + (", ".join(sorted(written)) + " written" if written else "up to date")
@@ -53,11 +48,9 @@ def before_reading(app: Sphinx) -> None:
 
 def write_downloads(app: Sphinx, folder: Path) -> None:
     """The case as a REFI-QDA project and as a zip of its folder, beside the site's pages."""
-    from .. import files, qdpx, release
-
     case_ = case(app)
-    name = about(case_.root).name
-    for file, data in ((f"{name}.qdpx", qdpx.qdpx_bytes(case_)), (f"{name}-data.zip", release.data_zip(case_))):
+    names = paths.downloads(about(case_.root).name)
+    for file, data in ((names.qdpx, qdpx.qdpx_bytes(case_)), (names.data, release.data_zip(case_))):
         path = folder / file
         if not path.is_file() or path.read_bytes() != data:
             files.write(path, data)
@@ -71,5 +64,5 @@ def after_building(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.connect("builder-inited", before_reading)
+    app.connect("builder-inited", before_reading)  # after .notebooks.hooks.start_kernels (priority 400)
     app.connect("build-finished", after_building)

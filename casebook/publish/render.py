@@ -10,9 +10,14 @@ labels become targets, as if the page had written them in MyST.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+from mimetypes import guess_extension
 from typing import Any, ClassVar
 
 from docutils import nodes
+
 from sphinx import addnodes
 
 from ..content import MIME_TYPE
@@ -116,10 +121,6 @@ class _Nodes:
     def _media(self, block: dict[str, Any]) -> nodes.Element:
         """The interactive HTML for the web builders, the image (with its description as
         alternative text) for every other one: Sphinx keeps one of the two per builder."""
-        import base64
-        import hashlib
-        from mimetypes import guess_extension
-
         svg = block["mime"] == "image/svg+xml"
         data = block["image"].encode("utf-8") if svg else base64.b64decode(block["image"])
         name = hashlib.sha256(data).hexdigest()[:16] + (".svg" if svg else guess_extension(block["mime"]) or "")
@@ -176,7 +177,5 @@ class ContentRenderer:
             return None
         content = data.content
         if isinstance(content, str | bytes):
-            import json
-
             content = json.loads(content)
         return to_nodes(renderer.renderer.document, content, renderer.write_file)

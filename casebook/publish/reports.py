@@ -15,7 +15,12 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.parsers.rst import Directive
+from myst_nb.sphinx_ import NbMetadataCollector
 from sphinx.application import Sphinx
+
+from ..paths import figures_folder
+from ..reproducibility import benchmarks, report
+from .prepare import case as build_case
 
 GENERATED = "casebook-generated"
 """Class of what this module writes into a page from files: not prose (the audit skips it)."""
@@ -26,7 +31,7 @@ class report_placeholder(nodes.General, nodes.Element):
 
 
 class ReproducibilityReport(Directive):
-    """``{casebook-reproducibility}``: the report of this build (see :mod:`casebook.report`)."""
+    """``{casebook-reproducibility}``: the report of this build (see :mod:`casebook.reproducibility.report`)."""
 
     def run(self) -> list[nodes.Node]:
         env = self.state.document.settings.env
@@ -38,12 +43,10 @@ class ReproducibilityReport(Directive):
 
 class Benchmarks(Directive):
     """``{casebook-benchmarks}``: what ``make bench`` measured (``benchmarks/results.json``
-    beside the book's sources, see :mod:`casebook.benchmarks`), or a line saying that
+    beside the book's sources, see :mod:`casebook.reproducibility.benchmarks`), or a line saying that
     nothing has been measured yet."""
 
     def run(self) -> list[nodes.Node]:
-        from .. import benchmarks
-
         env = self.state.document.settings.env
         path = Path(env.srcdir) / benchmarks.RESULTS
         if path.is_file():
@@ -133,12 +136,6 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     placeholders = list(doctree.findall(report_placeholder))
     if not placeholders:
         return
-    from myst_nb.sphinx_ import NbMetadataCollector
-
-    from .. import report
-    from ..figures import FIGURES_ENV
-    from .prepare import case as build_case
-
     web = app.builder.format == "html"
 
     def digest(value: str) -> nodes.Node:  # in full: a checksum cut short checks nothing
@@ -146,7 +143,7 @@ def fill_report(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
     case = build_case(app)
     project = Path(app.srcdir)
-    figures = Path(os.environ.get(FIGURES_ENV) or project / "figures")
+    figures = figures_folder(project)
     ran = []
     for doc in sorted(app.env.found_docs):
         data = NbMetadataCollector.get_exec_data(app.env, doc)

@@ -6,18 +6,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sphinx.application import Sphinx
 
-from .dependencies import is_notebook
+from .notebooks.hooks import is_notebook
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
 def binder_url(repository: str, path: str | None = None) -> str:
     """The mybinder.org address that builds ``repository`` with repo2docker and opens ``path``."""
-    from urllib.parse import quote
-
     repository = repository.strip().rstrip("/")
     github = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)(?:\.git)?", repository)
     if github:

@@ -271,7 +271,7 @@ def _font_sources(face: _FontFace) -> list[Path]:
 def _readable(path: Path) -> bool:
     if path.suffix == ".woff2":
         try:
-            import brotli  # noqa: F401  (fontTools reads WOFF2 with it)
+            import brotli  # noqa: F401  # deferred: optional; fontTools reads WOFF2 with it
         except ImportError:
             return False
     return path.suffix in (".ttf", ".otf", ".woff", ".woff2") and path.is_file()
@@ -280,8 +280,8 @@ def _readable(path: Path) -> bool:
 def icon_font(face: _FontFace, icons: set[int], target: Path) -> str:
     """The @font-face rule of an icon font with only the glyphs in ``icons``, inline as a WOFF
     data URL; "" when the site shows none of its glyphs. Any other font is kept as it is."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from fontTools import subset  # deferred: only a build that subsets an icon font needs fontTools
+    from fontTools.ttLib import TTFont  # deferred: as above
 
     original = tinycss2.serialize([face.rule]).strip()
     sources = [p for p in _font_sources(face) if _readable(p)]

@@ -26,25 +26,33 @@ import shutil
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.domains.std import StandardDomain
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
+from sphinx.util.tags import Tags
 
-from ..report import source_epoch
+from sphinx import addnodes
+
+from ..reproducibility.provenance import source_epoch
 from . import pdf_tags
-from .typst_writer import Part, TypstWriter, part_heading, string, text
+from .state import build_state
+from .typst_markup import Part, part_heading, string, text
+from .typst_writer import TypstWriter
+
+if TYPE_CHECKING:
+    from typst import PDFStandard
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = Path(__file__).parent / "templates" / "casebook.typ"
 ROW_HEADERS = "row-headers.json"  # beside book.typ: the tables' row header columns, for pdf_tags.repair
-PDF_STANDARDS = ["a-2a", "ua-1"]
+PDF_STANDARDS: list[PDFStandard] = ["a-2a", "ua-1"]
 # Fonts besides Typst's own (Libertinus Serif, New Computer Modern, DejaVu Sans Mono), by
 # the Debian package that installs them: scripts Libertinus lacks (Arabic, Hebrew,
 # Armenian, Georgian; Chinese, Japanese, Korean). Only these folders are searched.
@@ -119,7 +127,7 @@ class TypstBuilder(Builder):
     def _omit(self, tree: nodes.document) -> None:
         """Leave out the sections ``casebook_pdf_omit`` names by label: what belongs to the web
         page and the repository, not to print (the benchmarks of the build)."""
-        std = self.env.get_domain("std")
+        std = cast(StandardDomain, self.env.get_domain("std"))
         for name in self.config.casebook_pdf_omit:
             if name not in std.labels:
                 logger.warning(f"casebook_pdf_omit: no section is labelled {name!r}", type="casebook", subtype="typst")
@@ -161,7 +169,9 @@ class TypstBuilder(Builder):
     def typst_source(self, tree: nodes.document, writer: TypstWriter) -> str:
         section = next(tree.findall(nodes.section))  # the first page: title and front matter
         title = section.children[0]
-        intro, front, book = [], [], []
+        intro: list[nodes.Node] = []
+        front: list[nodes.Node] = []
+        book: list[nodes.Node] = []
         for child in section.children[1:]:
             if isinstance(child, nodes.compound) and "toctree-wrapper" in child["classes"] or book:
                 book.append(child)
@@ -197,7 +207,7 @@ class TypstBuilder(Builder):
         return "\n\n".join(p for p in parts if p) + "\n"
 
     def compile(self, out: Path) -> None:
-        import typst
+        import typst  # deferred: the Typst compiler, a native module of 80 MB, for the PDF only
 
         _, folders = self._fonts()
         compiler = typst.Compiler(str(out / "book.typ"), root=str(out), font_paths=folders, ignore_system_fonts=True)
@@ -209,6 +219,8 @@ class TypstBuilder(Builder):
             raise TypstError(explain(str(error))) from None
         for warning in warnings:
             logger.warning(f"Typst: {warning}", type="casebook", subtype="typst")
+        if not isinstance(pdf, bytes):  # one document in, one PDF out
+            raise TypstError(f"Typst wrote no PDF from {out / 'book.typ'}")
         row_headers = json.loads((out / ROW_HEADERS).read_text(encoding="utf-8"))
         (out / self.config.casebook_pdf_name).write_bytes(pdf_tags.repair(pdf, row_headers))
 
@@ -231,11 +243,9 @@ def start_pdf(app: Sphinx, html: Any) -> None:
     and the PDF is the same, byte for byte, as a build with the typst builder alone."""
     if app.builder.name != "html" or not os.environ.get(ALSO_PDF_ENV):
         return
-    from sphinx.util.tags import Tags
-
     builder = TypstBuilder(app, app.env)
     builder.tags = Tags([builder.format, builder.name, f"format_{builder.format}", f"builder_{builder.name}"])
-    builder.outdir = Path(app.outdir).parent / builder.name
+    builder.outdir = Path(app.outdir).parent / builder.name  # type: ignore[assignment]  # a Path: Sphinx 7.4 types it as its private _StrPath
     builder.init()
     app.builder = builder
     try:
@@ -243,17 +253,16 @@ def start_pdf(app: Sphinx, html: Any) -> None:
     finally:
         app.builder = html
     typesetting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="casebook-typst")
-    app.casebook_pdf = (builder, typesetting.submit(builder.compile, out))  # type: ignore[attr-defined]
+    build_state(app).pdf = (builder, typesetting.submit(builder.compile, out))
     typesetting.shutdown(wait=False)
 
 
 def also_pdf(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: wait for the PDF :func:`start_pdf` is typesetting; the site offers it."""
-    started = getattr(app, "casebook_pdf", None)
-    if started is None:
+    state = build_state(app)
+    if state.pdf is None:
         return
-    builder, typeset = started
-    app.casebook_pdf = None  # type: ignore[attr-defined]
+    (builder, typeset), state.pdf = state.pdf, None
     typeset.result()  # waits; Typst's error, if any, is raised here
     if exception is not None:
         return

@@ -10,7 +10,7 @@ Numbers are the web book's: section, table and figure numbers are read from Sphi
 environment, not counted again by Typst, so the two can never disagree.
 
 The writer handles the node types the book's doctrees contain (see
-``tests/test_typst_writer.py``); an unknown node stops the build with its name and
+``tests/unit/test_typst_writer.py``); an unknown node stops the build with its name and
 source rather than being dropped silently.
 """
 
@@ -18,80 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from docutils import nodes
+
 from sphinx import addnodes
 
+from .typst_markup import Labels, Part, UnsupportedNode, first_child, part_heading, string, text
+
 _SPACE = re.compile(r"[ \t\r\n]+")
-_LABEL_CHARS = re.compile(r"[^A-Za-z0-9_.:-]")
-
-
-def _child(node: nodes.Element, kind: type) -> nodes.Element | None:
-    """The first direct child of ``node`` of class ``kind`` (not a deeper one)."""
-    return next((c for c in node.children if isinstance(c, kind)), None)
-
-
-def string(text: str) -> str:
-    """``text`` as a Typst string literal."""
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
-
-
-def text(value: str) -> str:
-    """``value`` as markup that prints exactly these characters (empty for empty text)."""
-    return f"#{string(value)};" if value else ""
-
-
-class part_heading(nodes.Element):
-    """Where a part of the book begins ("This edition"): printed as a part title."""
-
-
-class UnsupportedNode(Exception):
-    """The doctree holds a node the writer does not know how to print."""
-
-
-@dataclass
-class Labels:
-    """Typst labels for the ids of the assembled book: one label per element, reached
-    from every id it carries, qualified by document (ids repeat across pages)."""
-
-    by_key: dict[tuple[str, str], str] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)
-    sections: dict[str, tuple[str, str]] = field(default_factory=dict)
-    """label -> (number, title) of each section: how the text refers to it in print"""
-
-    def add(self, docname: str, ids: Iterable[str]) -> str | None:
-        ids = list(ids)
-        if not ids:
-            return None
-        known = next((self.by_key[(docname, i)] for i in ids if (docname, i) in self.by_key), None)
-        label = known or self._fresh(f"{docname}:{ids[0]}")
-        for ident in ids:
-            self.by_key.setdefault((docname, ident), label)
-        return label
-
-    def _fresh(self, wanted: str) -> str:
-        base = _LABEL_CHARS.sub(".", wanted)
-        label, n = base, 1
-        while label in self.used:
-            n += 1
-            label = f"{base}-{n}"
-        self.used.add(label)
-        return label
-
-    def get(self, docname: str, ident: str) -> str | None:
-        return self.by_key.get((docname, ident))
-
-
-@dataclass
-class Part:
-    """How a document is laid out: its heading level offset, and whether it is numbered."""
-
-    level: int = 1
-    numbered: bool = False
 
 
 class TypstWriter:
@@ -140,7 +74,7 @@ class TypstWriter:
         if isinstance(node, nodes.Element):
             if node.get("ids"):
                 label = self.labels.add(docname, node["ids"])
-                title = _child(node, nodes.title) if isinstance(node, nodes.section) else None
+                title = first_child(node, nodes.title) if isinstance(node, nodes.section) else None
                 if label and title is not None:
                     outer, outer_depth = self.docname, self.depth
                     self.docname, self.depth = docname, depth
@@ -209,7 +143,7 @@ class TypstWriter:
         label = self.labels.get(self.docname, node["ids"][0]) if node.get("ids") else None
         self.around.append(self.labels.sections.get(label or "", self.around[-1] if self.around else ("", "")))
         try:
-            title = _child(node, nodes.title)
+            title = first_child(node, nodes.title)
             heading = self._heading(node, title) if title is not None else ""
             rest = [c for c in node.children if c is not title]
             return "\n\n".join(x for x in (heading, self._blocks(rest)) if x)
@@ -316,7 +250,7 @@ class TypstWriter:
         return f"#terms({', '.join(items)})"
 
     def block_block_quote(self, node: nodes.block_quote) -> str:
-        attribution = _child(node, nodes.attribution)
+        attribution = first_child(node, nodes.attribution)
         body = self._blocks(c for c in node.children if c is not attribution)
         by = f", attribution: [{self._inlines(attribution.children)}]" if attribution is not None else ""
         return f"#quote(block: true, quotes: false{by})[{body}]{self._label(node)}"
@@ -327,7 +261,7 @@ class TypstWriter:
         return f"#raw(block: true{lang}, {string(node.astext())}){self._label(node)}"
 
     def block_admonition(self, node: nodes.Element) -> str:
-        title = _child(node, nodes.title)
+        title = first_child(node, nodes.title)
         name = self._inlines(title.children) if title is not None else text(node.tagname.capitalize())
         body = self._blocks(c for c in node.children if c is not title)
         return f"#casebook-note[{name}][{body}]{self._label(node)}"
@@ -336,13 +270,13 @@ class TypstWriter:
         # Author-year entries: the label ("Emerson et al., 2012") is not printed, as in the web
         # book; it describes the links of the citations that lead here.
         body = self._inlines(p for c in node.children if isinstance(c, nodes.paragraph) for p in c.children)
-        label = _child(node, nodes.label)
+        label = first_child(node, nodes.label)
         described = f"Reference: {label.astext()}" if label is not None else "Reference"
         return f"#casebook-reference(supplement: [{text(described)}])[{body}]{self._label(node)}"
 
     def block_figure(self, node: nodes.figure) -> str:
         image = node.next_node(nodes.image)
-        caption = _child(node, nodes.caption)
+        caption = first_child(node, nodes.caption)
         number = self._fignumber(node, "figure")
         shown = self._inlines(caption.children) if caption is not None else ""
         if number and caption is not None:
@@ -371,12 +305,14 @@ class TypstWriter:
         return None
 
     def block_table(self, node: nodes.table) -> str:
-        group = _child(node, nodes.tgroup)
+        group = first_child(node, nodes.tgroup)
+        if group is None:  # docutils gives every table one
+            raise self._fail(node, "a column-less")
         colspecs = [c for c in group.children if isinstance(c, nodes.colspec)]
         self.row_headers.append(sum(1 for c in colspecs if c.get("stub")))
         columns = ", ".join(f"{c.get('colwidth', 1)}fr" for c in colspecs)
-        head = _child(group, nodes.thead)
-        body = _child(group, nodes.tbody)
+        head = first_child(group, nodes.thead)
+        body = first_child(group, nodes.tbody)
         header = []
         if head is not None:
             header.append(f"table.header({', '.join(self._cell(e) for row in head.children for e in row.children)})")
@@ -385,7 +321,7 @@ class TypstWriter:
         # Room at the page's foot for the caption, the header and the first two rows, else a new
         # page: casebook-keep measures them as a table of their own.
         first = f"table(columns: ({columns},), {', '.join(header + [c for row in rows[:2] for c in row])})"
-        title = _child(node, nodes.title)
+        title = first_child(node, nodes.title)
         number = self._fignumber(node, "table")
         if title is None:
             return f"#casebook-keep({first})\n#{table}{self._label(node)}"

@@ -4,7 +4,10 @@
   groups are codes (and how an import recognises them);
 - :mod:`.export` — the case as a ``.qdpx`` project and its code book as a ``.qdc``;
 - :mod:`.importer` — a ``.qdpx`` project, from this package or from ATLAS.ti, MAXQDA,
-  NVivo or QualCoder, as a new case folder, with a report of what was left out.
+  NVivo or QualCoder, as a new case folder, with a report of what was left out: the
+  archive and its XML read by :mod:`.reader`, its elements mapped onto a case by :mod:`.mapping`;
+  in a project of several coders, its users become coders by :mod:`.coders` and their
+  overlapping selections shared segments by :mod:`.align`.
 """
 
 from .codebook import Code, code_key, codes, guid

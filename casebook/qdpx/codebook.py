@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..case import Case
-from ..schema import WORK_TYPE_LABELS, WORK_TYPES
+from ..case.schema import WORK_TYPE_LABELS, WORK_TYPES
+from ..style import WORK_COLOURS
 
 GUID_NAMESPACE = uuid.UUID("6f1c1d2e-5a7b-5c3e-9f40-7d2b8e1a4c90")
 """Fixed namespace of every GUID the export makes; never change it, or GUIDs change."""
 
 WORK_GROUP = "Institutional work"
 ACTOR_GROUP = "Actor groups"
-WORK_TYPE_NAMES = WORK_TYPE_LABELS
 MARKER = re.compile(r"\n*casebook:((?: [a-z_]+=[^\s]*)+)\s*$")
 
 
@@ -132,7 +132,7 @@ def _work_type_codes(case: Case, colours: dict[str, str]) -> Code:
     children = []
     for work_type in WORK_TYPES:
         activities = "; ".join(work.loc[work["work_type"] == work_type, "activity"].astype(str))
-        name = WORK_TYPE_NAMES[work_type]
+        name = WORK_TYPE_LABELS[work_type]
         description = f"{name}. Activities of this type in Table 1: {activities}." if activities else f"{name}."
         children.append(
             Code(
@@ -169,6 +169,4 @@ def _actor_codes(case: Case) -> Code:
 
 def codes(case: Case) -> tuple[Code, ...]:
     """The code book of ``case``: framework elements, then institutional work, then actor groups."""
-    from ..figures import WORK_COLOURS
-
     return (*_framework_codes(case), _work_type_codes(case, WORK_COLOURS), _actor_codes(case))
