@@ -5,6 +5,7 @@ apart; a page's own weight is its HTML plus what it loads beyond them."""
 
 from __future__ import annotations
 
+import gzip
 import re
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,15 @@ FIGURE_EXTRA = 100 * KB
 """What the Figure 1 page may weigh of its own beyond plotly.js."""
 FIGURE_OWN = 1536 * KB
 """What the Figure 1 page may weigh of its own, plotly.js included."""
+FIRST_VISIT = 400 * KB
+"""What a first visit to a page may transfer, as GitHub Pages sends it (text gzip-compressed):
+issue 26's budget, the Figure 1 page's included (plotly.js comes only when the reader asks)."""
+FIGURE_FIRST_VISIT = 1600 * KB
+"""The Figure 1 page's first visit with its interactive view (plotly.js) fetched too."""
+SHARED_BUDGET = 300 * KB
+"""What the files every page shares may weigh, uncompressed (2.5 MB with fontawesome.js)."""
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
+"""What GitHub Pages sends gzip-compressed."""
 RESOURCES = (
     '//link[contains(concat(" ", @rel, " "), " stylesheet ")]/@href | //link[@rel="preload"]/@href'
     " | //script/@src | //img/@src"
@@ -84,3 +94,15 @@ def weights(site: dict[Path, set[Path]]) -> tuple[set[Path], dict[Path, int]]:
 def first_visit(page: Path, found: set[Path]) -> int:
     """Every byte a first visit to the page fetches: its HTML and all its local resources."""
     return page.stat().st_size + size(found)
+
+
+@cache
+def sent(path: Path) -> int:
+    """The bytes a server like GitHub Pages sends for a file: gzip-compressed if it is text."""
+    data = path.read_bytes()
+    return len(gzip.compress(data, compresslevel=6, mtime=0)) if path.suffix in COMPRESSED else len(data)
+
+
+def first_visit_sent(page: Path, found: set[Path]) -> int:
+    """A first visit to the page as sent: its HTML and all its local resources, compressed."""
+    return sent(page) + sum(sent(r) for r in found)

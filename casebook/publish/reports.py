@@ -72,9 +72,9 @@ class Benchmarks(Directive):
         reader = benchmarks.reader_rows(results)
         if reader:
             out += [
-                nodes.rubric(text="Reading on a phone"),
+                _subheading("Reading on a phone"),
                 nodes.paragraph(text=benchmarks.reader_line(results) + " " + benchmarks.READER_TARGETS),
-                _table(list(benchmarks.READER_HEADER), reader, [30, 12, 12, 11, 14, 9, 12]),
+                _table(list(benchmarks.READER_HEADER), reader, [30, 12, 12, 11, 14, 9, 12], ("casebook-compact",)),
             ]
         if benchmarks.notes(results):
             out += [
@@ -99,8 +99,10 @@ def _cell(value: str | nodes.Node) -> nodes.entry:
     return entry
 
 
-def _table(header: list[str], rows: list[list[str | nodes.Node]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["casebook-report"])
+def _table(
+    header: list[str], rows: list[list[str | nodes.Node]], widths: list[int], classes: tuple[str, ...] = ()
+) -> nodes.table:
+    table = nodes.table(classes=["casebook-report", *classes])
     group = nodes.tgroup(cols=len(header))
     table += group
     for i, width in enumerate(widths):

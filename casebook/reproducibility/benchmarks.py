@@ -13,6 +13,7 @@ stays green before anyone has run ``make bench``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -133,8 +134,17 @@ def machine_line(results: dict[str, Any]) -> str:
     return ", ".join(p for p in parts if p) + "."
 
 
-def _before(page: dict[str, Any] | None, key: str, text: str, show) -> str:
-    return f"{show(page[key])} → {text}" if page and key in page else text
+def _change(
+    page: dict[str, Any], old: dict[str, Any] | None, key: str, show: Callable[[float], str], unit: str = ""
+) -> str:
+    """A page's value, after the baseline's (``before → after``) when one was measured; the unit
+    once, at the end, joined to its number by a no-break space: a narrow cell breaks at the arrow."""
+    value = f"{show(old[key])} → {show(page[key])}" if old and key in old else show(page[key])
+    return f"{value}\u00a0{unit}" if unit else value
+
+
+def _number(value: float, unit: str) -> str:
+    return amount(value, unit).removesuffix(f" {unit}")
 
 
 def reader_rows(results: dict[str, Any]) -> list[list[str]]:
@@ -152,17 +162,12 @@ def reader_rows(results: dict[str, Any]) -> list[list[str]]:
             missed = [labels.get(k, k) for k, met in page.get("met", {}).items() if not met]
             rows.append(
                 [
-                    f"{book}: {name}",
-                    _before(old, "performance", f"{page['performance']:.0f}", lambda v: f"{v:.0f}"),
-                    _before(old, "lcp_ms", amount(page["lcp_ms"] / 1000, "s"), lambda v: amount(v / 1000, "s")),
-                    _before(old, "cls", f"{page['cls']:.3f}", lambda v: f"{v:.3f}"),
-                    _before(
-                        old,
-                        "transfer_bytes",
-                        amount(page["transfer_bytes"] / 1024, "KB"),
-                        lambda v: amount(v / 1024, "KB"),
-                    ),
-                    _before(old, "requests", f"{page['requests']:.0f}", lambda v: f"{v:.0f}"),
+                    f"{book}: {name.removesuffix('.html')}",
+                    _change(page, old, "performance", lambda v: f"{v:.0f}"),
+                    _change(page, old, "lcp_ms", lambda v: _number(v / 1000, "s"), "s"),
+                    _change(page, old, "cls", lambda v: f"{v:.3f}"),
+                    _change(page, old, "transfer_bytes", lambda v: _number(v / 1024, "KB"), "KB"),
+                    _change(page, old, "requests", lambda v: f"{v:.0f}"),
                     "yes" if not missed else "MISS: " + ", ".join(missed),
                 ]
             )

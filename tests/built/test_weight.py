@@ -17,10 +17,8 @@ business (scripts/lighthouse.py), never a test's.
 from __future__ import annotations
 
 import base64
-import gzip
 import io
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -29,14 +27,23 @@ from lxml import html as lxml_html
 from casebook.publish.assets import STYLESHEET
 from casebook.publish.plotly import LOADER, SCRIPT
 from conftest import HTML
-from tools.page_weight import FIGURE_OWN, KB, TEXT_BUDGET, pages, resources, size, weights
+from tools.page_weight import (
+    FIGURE_FIRST_VISIT,
+    FIGURE_OWN,
+    FIRST_VISIT,
+    KB,
+    SHARED_BUDGET,
+    TEXT_BUDGET,
+    first_visit_sent,
+    pages,
+    resources,
+    sent,
+    size,
+    weights,
+)
 
 pytestmark = pytest.mark.built
 
-FIRST_VISIT = 400 * KB  # as sent, gzip-compressed: issue 26
-FIGURE_FIRST_VISIT = 1600 * KB  # the figure page with its interactive view
-SHARED_BUDGET = 300 * KB  # the files every page shares, uncompressed (2.5 MB with fontawesome.js)
-COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}  # what GitHub Pages gzips
 FONT_FILES = {".woff", ".woff2", ".ttf", ".otf", ".eot"}
 
 
@@ -97,13 +104,6 @@ def test_the_theme_is_shared_not_repeated(site) -> None:
     assert any(p.name.endswith(".css") for p in shared) and any(p.suffix == ".js" for p in shared)
 
 
-@cache
-def sent(path: Path) -> int:
-    """The bytes a server like GitHub Pages sends for a file: gzip-compressed if it is text."""
-    data = path.read_bytes()
-    return len(gzip.compress(data, compresslevel=6, mtime=0)) if path.suffix in COMPRESSED else len(data)
-
-
 def name(page: Path) -> str:
     return page.relative_to(HTML).as_posix()
 
@@ -112,7 +112,7 @@ def test_a_first_visit_to_any_page_sends_under_400_kb(site) -> None:
     """HTML, stylesheet, scripts and images of a first visit, compressed as GitHub Pages sends
     them; the figure page also with plotly.js, fetched when the reader asks: under 1.6 MB."""
     plotly = (HTML / "_static" / SCRIPT).resolve()
-    visits = {name(p): sent(p) + sum(sent(r) for r in found) for p, found in site.items()}
+    visits = {name(p): first_visit_sent(p, found) for p, found in site.items()}
     heavy = {page: f"{b / KB:.0f} KB" for page, b in visits.items() if b > FIRST_VISIT}
     assert not heavy, f"first visits over {FIRST_VISIT // KB} KB as sent"
     for page in figure_pages(site):
@@ -197,3 +197,27 @@ def test_the_stylesheet_keeps_what_the_theme_s_scripts_add_to_a_page() -> None:
     for selector in (".tooltip-inner", ".dropdown-menu.show", ".dropdown-menu-dark", "span.highlighted"):
         assert selector in css, selector
     assert ".fa-bicycle" not in css and ".sd-card" not in css  # an icon and a component nothing shows
+
+
+TEACHING_HTML = HTML.parent / "cases" / "teaching-case" / "_build" / "html"
+
+
+def test_the_teaching_case_s_book_loads_as_little_as_this_one() -> None:
+    """The generic book any fork builds (examples/case-book, here the teaching case) gets the
+    same treatment from the package: one stylesheet, no blocking script, no icon script, its
+    Figure 1 page with the loader and without plotly.js, every first visit under 400 KB as sent."""
+    if not (TEACHING_HTML / "index.html").is_file():
+        pytest.skip(f"{TEACHING_HTML} is not built (make book CASE=examples/teaching-case)")
+    book = pages(TEACHING_HTML)
+    loads = {p.name: resources(p) for p in book}
+    assert "figure-1.html" in loads and "evidence.html" in loads
+    static = TEACHING_HTML / "_static"
+    assert [n for n, found in loads.items() if (static / LOADER).resolve() in found] == ["figure-1.html"]
+    assert not [n for n, found in loads.items() if (static / SCRIPT).resolve() in found]
+    assert not [n for n, found in loads.items() if any(r.name.startswith("fontawesome") for r in found)]
+    for page in book:
+        tree = head(page)
+        assert [h.rsplit("/", 1)[-1] for h in tree.xpath('link[contains(@rel, "stylesheet")]/@href')] == [STYLESHEET]
+        assert all(s.get("defer") is not None or s.get("type") == "module" for s in tree.xpath("script[@src]"))
+    visits = {p.name: first_visit_sent(p, loads[p.name]) for p in book}
+    assert not {n: f"{b / KB:.0f} KB" for n, b in visits.items() if b > FIRST_VISIT}

@@ -131,6 +131,29 @@ def test_a_measurement_records_its_repeats_and_whether_it_meets_its_target():
     assert stopped["met"] is False
 
 
+def test_a_run_of_some_groups_keeps_the_others_results():
+    """make bench's --only (say the page weight) replaces only what it measured: the builds,
+    the synthetic cases and the reading test stay as the last full run left them, dated."""
+    previous = {**SAMPLE, "reader": READER, "page_weight": {"shared_bytes": 2_500_000}}
+    weight = bench.measurement("page_weight_text_max", "Heaviest text page", "KB", [80.0], "weight")
+    now = {
+        "settings": {"groups": ["weight"]},
+        "measurements": {"page_weight_text_max": weight},
+        "synthetic": [],
+        "page_weight": {"shared_bytes": 140_000},
+        "reader": {},
+        "notes": ["Median of the repeats."],
+    }
+    merged = bench.keep_unmeasured(json.loads(json.dumps(now)), previous)
+    assert list(merged["measurements"]) == [*SAMPLE["measurements"], "page_weight_text_max"]
+    assert merged["synthetic"] == SAMPLE["synthetic"] and merged["reader"] == READER
+    assert merged["page_weight"] == {"shared_bytes": 140_000}
+    assert merged["notes"][-1] == "Builds, synthetic cases: measured 2026-11-25T10:00:00+00:00 at commit 0123456789ab."
+    everything = {**now, "settings": {"groups": list(bench.GROUPS)}}
+    assert bench.keep_unmeasured(json.loads(json.dumps(everything)), previous) == everything
+    assert bench.keep_unmeasured(json.loads(json.dumps(now)), None) == now
+
+
 def test_pytest_and_build_logs_are_read(tmp_path):
     assert pytest_counts("...\n4 failed, 136 passed, 5 skipped, 142 deselected in 59.96s\n") == {
         "passed": 136,
@@ -212,7 +235,7 @@ def test_the_directive_renders_results_and_their_absence(tmp_path):
     assert "Reading on a phone" not in text
     (tmp_path / "benchmarks" / "results.json").write_text(json.dumps({**SAMPLE, "reader": READER}), encoding="utf-8")
     text = render(tmp_path)
-    assert "Reading on a phone" in text and "turin: chapters/evidence.html" in text and "6.38 s → 1.54 s" in text
+    assert "Reading on a phone" in text and "turin: chapters/evidence" in text and "6.38 → 1.54\u00a0s" in text
 
 
 READER = {
@@ -261,20 +284,20 @@ def test_the_book_shows_how_each_page_reads_on_a_phone(tmp_path):
     rows = benchmarks.reader_rows(results)
     assert rows == [
         [
-            "turin: chapters/evidence.html",
+            "turin: chapters/evidence",
             "50 → 97",
-            "6.38 s → 1.54 s",
+            "6.38 → 1.54\u00a0s",
             "0.000 → 0.001",
-            "863 KB → 79.0 KB",
+            "863 → 79.0\u00a0KB",
             "28 → 11",
             "yes",
         ],
         [
-            "turin: chapters/06-discussion.html",
+            "turin: chapters/06-discussion",
             "88",
-            "2.61 s",
+            "2.61\u00a0s",
             "0.000",
-            "92.8 KB",
+            "92.8\u00a0KB",
             "12",
             "MISS: performance, largest paint",
         ],
