@@ -9,7 +9,6 @@ import html
 import json
 import os
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from ..case import Case
 from ..files import sha256
 from ..paths import FIGURES_ENV, PLOTLY_JS
 from .draw import LABEL, WIDTH, figure, titled
+from .images import images
 from .words import WORDS_LABEL, alt_text
 
 
@@ -109,7 +109,7 @@ def static_svg(case: Case, folder: Path | str | None = None) -> str:
     folder = folder or os.environ.get(FIGURES_ENV)
     if folder and is_current(fig, Path(folder)):
         return (Path(folder) / "figure1.svg").read_text(encoding="utf-8")
-    return _normalise_svg(pio.to_image(fig, format="svg", width=WIDTH, height=fig.layout.height)).decode("utf-8")
+    return _normalise_svg(images(fig, WIDTH, ("svg",))["svg"]).decode("utf-8")
 
 
 def is_current(fig: go.Figure, folder: Path, stem: str = "figure1") -> bool:
@@ -186,24 +186,11 @@ def write_static(case: Case, folder: Path | str, stem: str = "figure1", force: b
         out["html"] = html_path
     if not force and is_current(fig, folder, stem):
         return out
-    import kaleido  # deferred: kaleido and its Chromium, only when a static twin is redrawn
-
-    paths = {fmt: folder / f"{stem}.{fmt}" for fmt in ("svg", "png", "pdf")}
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        for fmt, path in paths.items():
-            with warnings.catch_warnings():  # plotly notes that a running server ignores its options
-                warnings.simplefilter("ignore", UserWarning)
-                data = pio.to_image(
-                    fig, format=fmt, width=WIDTH, height=fig.layout.height, scale=2 if fmt == "png" else 1
-                )
-            if fmt == "svg":
-                data = _normalise_svg(data)
-            if fmt == "pdf":
-                data = _normalise_pdf(data)
-            path.write_bytes(data)
-            out[fmt] = path
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+    drawn = images(fig, WIDTH)
+    normalise = {"svg": _normalise_svg, "pdf": _normalise_pdf}
+    for fmt, data in drawn.items():
+        path = folder / f"{stem}.{fmt}"
+        path.write_bytes(normalise.get(fmt, bytes)(data))
+        out[fmt] = path
     (folder / STATIC_KEY).write_text(static_key(fig) + "\n", encoding="utf-8")
     return out
