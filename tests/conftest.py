@@ -69,6 +69,19 @@ QC_PIN = "qualitative-coding==1.7.8"
 REFI_PIN = "pyrefiqda==0.3.1"
 """pyrefiqda (MIT): pydantic models of the REFI-QDA schema, an independent writer and reader."""
 
+QC_PROJECT = ROOT / "tests" / "refi-qda" / "two-coders-qc.qdpx"
+"""A real two-coder project written by qualitative-coding 1.7.8 (tests/refi-qda/two-coders-qc.md)."""
+QC_CODES = {
+    "drivers": ("framework", "drivers"),
+    "shared_motivation": ("framework", "shared-motivation"),
+    "capacity_for_joint_action": ("framework", "capacity-for-joint-action"),
+    "political_work": ("work_type", "political"),
+    "technical_work": ("work_type", "technical"),
+    "cultural_work": ("work_type", "cultural"),
+}
+"""What each of that project's codes is in the teaching case's code book; qc's 'interesting' has
+no place in it and is left out."""
+
 
 @pytest.fixture(scope="session")
 def qc_venv() -> Path:

@@ -26,11 +26,10 @@ from casebook.case import check
 from casebook.cli import main
 from casebook.qdpx.archive import MAX_UNPACKED
 from casebook.qdpx.segments import NotATable, import_segments
-from conftest import ROOT
+from conftest import QC_CODES, QC_PROJECT, ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"
 TAGUETTE = ROOT / "tests" / "fixtures" / "taguette"
-QC_PROJECT = ROOT / "tests" / "refi-qda" / "two-coders-qc.qdpx"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 TO_WRITE = {
@@ -88,16 +87,6 @@ def selections(project: Path) -> list[tuple[str, set[str]]]:
                 codes = {names[r.get("targetGUID")] for r in s.iterfind(".//q:CodeRef", NS)}
                 out.append((text[int(s.get("startPosition")) : int(s.get("endPosition"))], codes))
     return out
-
-
-QC_CODES = {
-    "political_work": ("work_type", "political"),
-    "technical_work": ("work_type", "technical"),
-    "cultural_work": ("work_type", "cultural"),
-    "shared_motivation": ("framework", "shared-motivation"),
-    "capacity_for_joint_action": ("framework", "capacity-for-joint-action"),
-    "drivers": ("framework", "drivers"),
-}
 
 
 def test_the_qc_project_imports_its_quotes_byte_for_byte_and_keeps_every_mapped_code(tmp_path):

@@ -27,10 +27,9 @@ from casebook import qdpx, reliability, reliability_section, tables
 from casebook.case.schema import WORK_TYPE_LABELS
 from casebook.case.validate import check
 from casebook.cli import main
-from conftest import DATA, ROOT
+from conftest import DATA, QC_CODES, QC_PROJECT, ROOT
 
 TEACHING = ROOT / "examples" / "teaching-case"
-QC_PROJECT = Path(__file__).parent.parent / "refi-qda" / "two-coders-qc.qdpx"
 NS = {"q": "urn:QDA-XML:project:1.0"}
 
 
@@ -130,15 +129,6 @@ def test_a_case_coded_as_krippendorffs_example_gives_its_alpha(tmp_path):
 
 
 # --- a real two-coder project (qualitative-coding 1.7.8) -----------------------------------------
-
-QC_CODES = {
-    "drivers": ("framework", "drivers"),
-    "shared_motivation": ("framework", "shared-motivation"),
-    "capacity_for_joint_action": ("framework", "capacity-for-joint-action"),
-    "political_work": ("work_type", "political"),
-    "technical_work": ("work_type", "technical"),
-    "cultural_work": ("work_type", "cultural"),
-}  # qc's 'interesting' has no place in the code book and is left out
 
 
 def qc_codings() -> tuple[dict[str, str], dict[str, str], list[tuple[str, str, str, str]]]:
